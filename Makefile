@@ -1,0 +1,57 @@
+# Sessions, Live. The two commands: `make lab` and `make test`.
+# Both create .venv on first use and install the pinned dependencies once;
+# later runs reuse it (reinstalling only when requirements.lock or pyproject.toml change).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-sessions-live
+PORT   ?= 8888
+# Jupyter refuses to run as root unless told; containers and CI often are root.
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+export JUPYTER_PLATFORM_DIRS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help lab test test-fast notebooks exercises check bench lock clean
+
+help:
+	@echo "make lab        start JupyterLab on the first lesson (sets up .venv on first use)"
+	@echo "make test       run every test: server, exercises, notebooks (nbval)"
+	@echo "make check      check your exercise notebooks (course check)"
+	@echo "make exercises  regenerate exercises/ from solutions/ (maintainers)"
+	@echo "make notebooks  re-run every lesson and solution notebook in a fresh kernel (maintainers)"
+	@echo "make bench      measure server start-up and notebook validation times"
+	@echo "make lock       re-pin requirements.lock from pyproject.toml (maintainers)"
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "Sessions, Live needs Python 3.11 or newer as '$(PYTHON)' (try: make lab PYTHON=python3.12)"; exit 1; }
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV) || \
+		{ rm -rf $(VENV); echo "Could not create .venv. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --requirement requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) notebooks/00-start-here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+notebooks: $(STAMP)
+	$(BIN)/python -m course.notebook_runner notebooks/*.ipynb solutions/*.ipynb
+
+exercises: $(STAMP)
+	$(BIN)/course make-exercises
+
+check: $(STAMP)
+	$(BIN)/course check
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --all --exclude-editable --disable-pip-version-check | grep -v -e "^-e " -e "^pip==" > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,16 @@
+"""Sessions, Live: tooling for learners and instructors.
+
+In a notebook::
+
+    from course import new_client, show, check
+
+``show(response)`` displays an HTTP exchange, ``new_client()`` is a requests
+session with stable headers, ``check("00.1")`` checks an exercise. On the
+command line: ``course check`` and ``course grade`` (see ``course --help``).
+"""
+
+from .checks import check
+from .http_client import new_client
+from .http_display import show
+
+__all__ = ["check", "new_client", "show"]

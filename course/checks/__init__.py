@@ -1,0 +1,178 @@
+"""Exercise checks: ``check("00.1")`` in a notebook, and the same checks for
+``course check`` and ``course grade``.
+
+Each lesson's checks live in ``course/checks/lesson_NN.py``; a check is a
+function of the learner's notebook namespace that raises AssertionError with
+a message the learner can act on. Prefer defender checks: replay the attack
+(it must fail) and the legitimate flow (it must still work).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+import traceback
+from dataclasses import asdict, dataclass
+from typing import Any, Callable
+
+RESULTS_FILE_ENV = "COURSE_RESULTS_FILE"
+
+Namespace = dict[str, Any]
+CheckFunction = Callable[[Namespace], None]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    hint: str
+    points: int
+    run: CheckFunction
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    title: str
+    status: str  # "pass", "fail", "todo" (still raises NotImplementedError) or "error"
+    message: str = ""
+    kind: str = "check"  # or "hidden"
+    name: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+    def line(self) -> str:
+        marks = {"pass": "✅", "fail": "❌", "todo": "⬜", "error": "💥"}
+        text = f"{marks.get(self.status, '?')} {self.id} {self.title}: "
+        text += {"pass": "passed", "fail": "failed", "todo": "not done yet", "error": "error"}[self.status]
+        if self.message:
+            text += f" — {self.message}"
+        return text
+
+
+_exercises: dict[str, Exercise] = {}
+_hidden_tests: list[tuple[str, str, CheckFunction]] = []
+
+
+def exercise(exercise_id: str, title: str, *, hint: str, points: int = 1) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the check of one exercise (used in course/checks/lesson_NN.py)."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        _exercises[exercise_id] = Exercise(exercise_id, title, hint, points, function)
+        return function
+
+    return register
+
+
+def hidden_test(exercise_id: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register an instructor's hidden test (used in solutions/hidden/*.py)."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        _hidden_tests.append((exercise_id, function.__name__, function))
+        return function
+
+    return register
+
+
+def lesson_of(exercise_id: str) -> str:
+    lesson, dot, number = exercise_id.partition(".")
+    if not (dot and lesson.isdigit() and number.isdigit()):
+        raise ValueError(f"an exercise id looks like '01.2' (lesson.number), not {exercise_id!r}")
+    return lesson
+
+
+def exercises_of(lesson: str) -> list[Exercise]:
+    """The registered exercises of one lesson ('00', '01', ...), in order."""
+    try:
+        importlib.import_module(f"course.checks.lesson_{lesson}")
+    except ModuleNotFoundError as error:
+        if error.name != f"course.checks.lesson_{lesson}":
+            raise
+        return []
+    found = [ex for ex in _exercises.values() if lesson_of(ex.id) == lesson]
+    return sorted(found, key=lambda ex: int(ex.id.partition(".")[2]))
+
+
+def find(exercise_id: str) -> Exercise:
+    lesson = lesson_of(exercise_id)
+    for candidate in exercises_of(lesson):
+        if candidate.id == exercise_id:
+            return candidate
+    known = ", ".join(ex.id for ex in exercises_of(lesson)) or "none"
+    raise KeyError(f"there is no exercise {exercise_id!r} (lesson {lesson} has: {known})")
+
+
+def run(ex: Exercise, namespace: Namespace) -> Result:
+    """Run one exercise's check against a namespace; never raises."""
+    return _run_function(ex.run, namespace, ex.id, ex.title, kind="check", name=ex.id)
+
+
+def check(exercise_id: str, hint: bool = False, namespace: Namespace | None = None) -> None:
+    """Check an exercise in this notebook and print one line (and the hint if asked)."""
+    if namespace is None:
+        namespace = inspect.currentframe().f_back.f_globals  # the notebook's globals
+    try:
+        ex = find(exercise_id)
+    except (KeyError, ValueError) as error:
+        print(f"💥 {error.args[0]}")
+        return
+    result = run(ex, namespace)
+    print(result.line())
+    if hint:
+        print(f"   Hint: {ex.hint}")
+    elif not result.passed:
+        print(f'   Stuck? check("{ex.id}", hint=True) gives a hint.')
+    _record(result)
+
+
+def run_hidden_tests(path: str, namespace: Namespace | None = None) -> list[Result]:
+    """Run an instructor's hidden tests file against the namespace (used by `course grade`)."""
+    if namespace is None:
+        namespace = inspect.currentframe().f_back.f_globals
+    _hidden_tests.clear()
+    source = open(path, encoding="utf-8").read()
+    exec(compile(source, path, "exec"), {"__name__": "course_hidden_tests"})
+    results = []
+    for exercise_id, name, function in list(_hidden_tests):
+        result = _run_function(function, namespace, exercise_id, name, kind="hidden", name=name)
+        results.append(result)
+        _record(result)
+    return results
+
+
+def _run_function(function: CheckFunction, namespace: Namespace, exercise_id: str, title: str, *, kind: str, name: str) -> Result:
+    try:
+        function(namespace)
+    except NotImplementedError:
+        return Result(exercise_id, title, "todo", "replace `raise NotImplementedError()` with your answer", kind, name)
+    except AssertionError as error:
+        message = str(error) or _failed_assert_source(error)
+        return Result(exercise_id, title, "fail", message, kind, name)
+    except KeyError as error:
+        return Result(exercise_id, title, "error", f"KeyError: {error}", kind, name)
+    except Exception as error:  # the learner's code may raise anything; report it, don't crash the notebook
+        return Result(exercise_id, title, "error", f"{type(error).__name__}: {error}", kind, name)
+    return Result(exercise_id, title, "pass", "", kind, name)
+
+
+def _failed_assert_source(error: AssertionError) -> str:
+    frames = traceback.extract_tb(error.__traceback__)
+    return f"assertion failed: {frames[-1].line}" if frames else "assertion failed"
+
+
+def _record(result: Result) -> None:
+    path = os.environ.get(RESULTS_FILE_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as results_file:
+            results_file.write(json.dumps(asdict(result)) + "\n")
+
+
+def needs(namespace: Namespace, *names: str) -> list[Any]:
+    """The learner's definitions by name, with a clear failure if one is missing."""
+    missing = [name for name in names if name not in namespace]
+    assert not missing, f"define {', '.join(missing)} first (run the exercise cell above)"
+    return [namespace[name] for name in names]

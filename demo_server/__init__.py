@@ -1,0 +1,26 @@
+"""Sessions, Live: the demo server the lessons talk to.
+
+    import demo_server
+    server = demo_server.start()          # background thread, 127.0.0.1, free port
+    server.url, server.clock.advance(60)  # where it is; move its time
+    server.stop()
+
+Importing this package starts nothing and reads no secrets.
+"""
+
+from .app import create_app
+from .clock import DEMO_EPOCH, ManualClock, SystemClock
+from .keys import demo_key
+from .runner import DemoServer, current, start, stop
+
+__all__ = [
+    "DEMO_EPOCH",
+    "DemoServer",
+    "ManualClock",
+    "SystemClock",
+    "create_app",
+    "current",
+    "demo_key",
+    "start",
+    "stop",
+]

@@ -1,0 +1,149 @@
+"""Run the demo server in a background thread of the notebook's own process.
+
+``start()`` returns when the server answers; calling it again returns the
+same server (so re-running a Setup cell is harmless); ``stop()`` frees the
+port; the server also stops when the interpreter exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import http.client
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from typing import Any
+
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from .app import create_app
+
+HOST = "127.0.0.1"  # loopback only, always: some endpoints are vulnerable on purpose
+READY_TIMEOUT_SECONDS = 5.0
+SERVER_NAME = "sessions-live-demo"
+
+log = logging.getLogger("demo_server")
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """No access log in the notebook, and Date/Server headers from the app's clock."""
+
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        pass
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        # Errors go to the demo_server logger, not to the notebook's stderr.
+        log.debug(message, *args)
+
+    def version_string(self) -> str:
+        return SERVER_NAME
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        clock = self.server.app.extensions["demo_clock"]
+        return formatdate(clock.now() if timestamp is None else timestamp, usegmt=True)
+
+
+@dataclass
+class DemoServer:
+    """A running demo server: ``.url``, ``.clock``, ``.app`` and ``.stop()``."""
+
+    app: Flask
+    port: int
+    config: dict[str, Any]
+    _server: BaseWSGIServer = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def clock(self):
+        return self.app.extensions["demo_clock"]
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self) -> None:
+        """Shut the server down and free its port (safe to call twice)."""
+        global _current
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join()
+        self._server.server_close()
+        with _lock:
+            if _current is self:
+                _current = None
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<DemoServer {self.url} ({state})>"
+
+
+_current: DemoServer | None = None
+_lock = threading.Lock()
+
+
+def start(port: int = 0, **config: Any) -> DemoServer:
+    """Start the demo server (or return the one already running with this config).
+
+    ``config`` goes to ``create_app``, e.g. ``start(INSECURE_DEMOS=True)``.
+    Starting with a different config stops the old server first.
+    """
+    global _current
+    with _lock:
+        current = _current
+    if current is not None and current.running:
+        if current.config == config and port in (0, current.port):
+            return current
+        print(f"Restarting the demo server with new settings; {current.url} stops answering.")
+        current.stop()
+
+    app = create_app(config)
+    server = make_server(HOST, port, app, threaded=True, request_handler=QuietRequestHandler)
+    server.app = app  # the handler reads the clock from here
+    thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
+    thread.start()
+    handle = DemoServer(app=app, port=server.server_port, config=dict(config), _server=server, _thread=thread)
+    _wait_until_ready(handle)
+    with _lock:
+        _current = handle
+    return handle
+
+
+def stop() -> None:
+    """Stop the running demo server, if any."""
+    with _lock:
+        current = _current
+    if current is not None:
+        current.stop()
+
+
+def current() -> DemoServer | None:
+    """The running demo server, or None."""
+    with _lock:
+        return _current
+
+
+def _wait_until_ready(handle: DemoServer) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while True:
+        connection = http.client.HTTPConnection(HOST, handle.port, timeout=1)
+        try:
+            connection.request("GET", "/health")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                handle.stop()
+                raise RuntimeError(f"the demo server did not answer on {handle.url} within {READY_TIMEOUT_SECONDS} s")
+            time.sleep(0.005)
+        finally:
+            connection.close()
+
+
+atexit.register(stop)

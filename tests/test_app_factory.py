@@ -1,0 +1,102 @@
+"""create_app: a factory in the Flask tutorial's style."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from demo_server import ManualClock, create_app
+from demo_server.insecure import label_of
+
+
+def test_importing_the_package_starts_nothing():
+    probe = (
+        "import threading, demo_server, course; "
+        "assert demo_server.current() is None; "
+        "print(threading.active_count())"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "1", "importing started a thread"
+
+
+def test_each_app_gets_its_own_random_secret_key():
+    assert create_app().secret_key != create_app().secret_key
+    assert len(create_app().secret_key) >= 32
+
+
+def test_config_overrides_defaults():
+    clock = ManualClock(start=1000)
+    app = create_app({"SECRET_KEY": b"k" * 32, "CLOCK": clock})
+    assert app.secret_key == b"k" * 32
+    assert app.extensions["demo_clock"] is clock
+
+
+def test_config_keys_must_be_strings():
+    with pytest.raises(TypeError, match="config keys must be strings"):
+        create_app({1: "x"})
+
+
+def test_health(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_index_lists_routes(client):
+    paths = [route["path"] for route in client.get("/").json["routes"]]
+    assert "/health" in paths and "/echo" in paths
+
+
+def test_echo_shows_what_the_server_received(client):
+    client.set_cookie("flavour", "oat")
+    response = client.post("/echo?x=1", json={"a": 1}, headers={"X-Demo": "yes"})
+    echoed = response.json
+    assert echoed["method"] == "POST"
+    assert echoed["path"] == "/echo"
+    assert echoed["query"] == {"x": "1"}
+    assert echoed["headers"]["X-Demo"] == "yes"
+    assert echoed["cookies"] == {"flavour": "oat"}
+    assert echoed["body"] == '{"a": 1}'
+
+
+def test_hello_forgets_without_a_cookie_and_remembers_with_one(client):
+    assert "stranger" in client.get("/hello").json["message"]
+    response = client.get("/remember?name=Ada")
+    assert response.headers["Set-Cookie"] == "name=Ada; HttpOnly; Path=/; SameSite=Lax"
+    assert client.get("/hello").json["message"] == "Welcome back, Ada!"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("", "tell me your name"), ("?name=" + "a" * 41, "a name is 1 to 40"), ("?name=<script>", "a name is 1 to 40")],
+)
+def test_remember_rejects_bad_names(client, query, message):
+    response = client.get("/remember" + query)
+    assert response.status_code == 400
+    assert message in response.json["error"]
+
+
+def test_insecure_routes_exist_only_when_asked_for(app, insecure_app):
+    def labelled(some_app):
+        return {rule.rule for rule in some_app.url_map.iter_rules() if label_of(some_app.view_functions[rule.endpoint])}
+
+    assert labelled(app) == set()
+    assert app.test_client().get("/insecure").json == {"enabled": False, "routes": []}
+    assert insecure_app.test_client().get("/insecure").json["enabled"] is True
+
+
+def test_every_insecure_route_is_labelled_and_has_a_fixed_twin(insecure_app):
+    from demo_server.blueprints import insecure_blueprints
+
+    insecure_names = {bp.name for bp in insecure_blueprints()}
+    rules = {rule.rule for rule in insecure_app.url_map.iter_rules()}
+    for rule in insecure_app.url_map.iter_rules():
+        if rule.endpoint.partition(".")[0] not in insecure_names:
+            continue
+        label = label_of(insecure_app.view_functions[rule.endpoint])
+        assert label is not None, f"{rule.rule} is in an insecure blueprint but says nothing about its flaw"
+        assert label.cwe.startswith("CWE-"), f"{rule.rule}: label needs a CWE id"
+        assert label.fixed_twin in rules, f"{rule.rule}: its fixed twin {label.fixed_twin} is not a route"
+        assert label.fixed_twin not in {r.rule for r in insecure_app.url_map.iter_rules() if r.endpoint.partition('.')[0] in insecure_names}

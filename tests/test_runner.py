@@ -1,0 +1,97 @@
+"""start()/stop(): a background server on loopback that is safe to start twice."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import pytest
+import requests
+
+import demo_server
+
+
+def test_start_answers_on_loopback(live_server):
+    assert live_server.url.startswith("http://127.0.0.1:")
+    assert requests.get(live_server.url + "/health").json() == {"status": "ok"}
+
+
+def test_start_again_returns_the_same_server(live_server):
+    assert demo_server.start() is live_server
+    assert demo_server.start().url == live_server.url
+    assert demo_server.current() is live_server
+
+
+def test_start_with_other_settings_restarts(live_server, capsys):
+    other = demo_server.start(INSECURE_DEMOS=True)
+    try:
+        assert other is not live_server
+        assert not live_server.running
+        assert "Restarting the demo server" in capsys.readouterr().out
+    finally:
+        other.stop()
+
+
+def test_stop_frees_the_port(live_server):
+    port = live_server.port
+    live_server.stop()
+    assert not live_server.running
+    assert demo_server.current() is None
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))  # raises if still in use
+    live_server.stop()  # a second stop is harmless
+
+
+def test_binds_loopback_only(live_server):
+    bound_host, _ = live_server._server.socket.getsockname()
+    assert bound_host == "127.0.0.1"
+    other_addresses = _non_loopback_addresses()
+    for address in other_addresses:
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            assert probe.connect_ex((address, live_server.port)) != 0, f"reachable on {address}"
+
+
+def test_clock_is_the_apps_clock(live_server):
+    assert live_server.clock is live_server.app.extensions["demo_clock"]
+    before = live_server.clock.now()
+    live_server.clock.advance(90)
+    assert live_server.clock.now() == before + 90
+
+
+def test_request_log_is_quiet(live_server, capfd):
+    requests.get(live_server.url + "/health")
+    requests.get(live_server.url + "/no-such-page")
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_runs_as_its_own_process():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "demo_server", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = process.stdout.readline().strip()
+        assert line.startswith("Serving on http://127.0.0.1:")
+        url = line.removeprefix("Serving on ")
+        assert requests.get(url + "/health", timeout=5).json() == {"status": "ok"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+@pytest.mark.parametrize("port", ["-1", "70000"])
+def test_process_mode_rejects_bad_ports(port):
+    result = subprocess.run([sys.executable, "-m", "demo_server", "--port", port], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "--port must be between 0 and 65535" in result.stderr
+
+
+def _non_loopback_addresses() -> list[str]:
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return []
+    return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
