@@ -11,7 +11,7 @@ Importing this package starts nothing and reads no secrets.
 from .app import create_app
 from .clock import DEMO_EPOCH, ManualClock, SystemClock
 from .keys import demo_key
-from .runner import DemoServer, current, start, stop
+from .runner import DemoServer, current, serve_app, start, stop
 
 __all__ = [
     "DEMO_EPOCH",
@@ -21,6 +21,7 @@ __all__ = [
     "create_app",
     "current",
     "demo_key",
+    "serve_app",
     "start",
     "stop",
 ]

@@ -103,15 +103,24 @@ def start(port: int = 0, **config: Any) -> DemoServer:
         print(f"Restarting the demo server with new settings; {current.url} stops answering.")
         current.stop()
 
-    app = create_app(config)
+    handle = serve_app(create_app(config), port=port, config=config)
+    with _lock:
+        _current = handle
+    return handle
+
+
+def serve_app(app: Flask, port: int = 0, config: dict[str, Any] | None = None) -> DemoServer:
+    """Serve ``app`` in a background thread; returns when it answers.
+
+    ``start()`` uses this for *the* demo server; call it directly for extra
+    instances (several app servers in lesson 07, a second server in a test).
+    """
     server = make_server(HOST, port, app, threaded=True, request_handler=QuietRequestHandler)
     server.app = app  # the handler reads the clock from here
     thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
     thread.start()
-    handle = DemoServer(app=app, port=server.server_port, config=dict(config), _server=server, _thread=thread)
+    handle = DemoServer(app=app, port=server.server_port, config=dict(config or {}), _server=server, _thread=thread)
     _wait_until_ready(handle)
-    with _lock:
-        _current = handle
     return handle
 
 
