@@ -129,18 +129,25 @@ def check(exercise_id: str, hint: bool = False, namespace: Namespace | None = No
     _record(result)
 
 
-def run_hidden_tests(path: str, namespace: Namespace | None = None) -> list[Result]:
-    """Run an instructor's hidden tests file against the namespace (used by `course grade`)."""
+def run_hidden_tests(path: str, exercise_id: str | None = None, namespace: Namespace | None = None) -> list[Result]:
+    """Run an instructor's hidden tests (all, or one exercise's) against the namespace.
+
+    Used by `course grade`; prints nothing, so learners' outputs stay theirs.
+    """
     if namespace is None:
         namespace = inspect.currentframe().f_back.f_globals
     _hidden_tests.clear()
-    source = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as hidden_file:
+        source = hidden_file.read()
     exec(compile(source, path, "exec"), {"__name__": "course_hidden_tests"})
+    selected = [test for test in _hidden_tests if exercise_id in (None, test[0])]
     results = []
-    for exercise_id, name, function in list(_hidden_tests):
-        result = _run_function(function, namespace, exercise_id, name, kind="hidden", name=name)
+    for test_exercise_id, name, function in selected:
+        result = _run_function(function, namespace, test_exercise_id, name, kind="hidden", name=name)
         results.append(result)
         _record(result)
+    # Tells the grader these tests finished (a time limit or a dead kernel would stop before).
+    _record(Result(exercise_id or "*", "hidden tests finished", "pass", kind="hidden-done"))
     return results
 
 

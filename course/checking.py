@@ -1,0 +1,92 @@
+"""`course check`: run a learner's exercise notebook headless and say how it went."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from .layout import EXERCISES_DIR, SOLUTIONS_DIR, solution_for
+from .terminal import Terminal, bar
+from .worker_process import run_worker
+
+DEFAULT_CELL_TIMEOUT = 10.0
+MARKS = {"pass": "✅", "fail": "❌", "todo": "⬜", "error": "💥", "timeout": "⏱", "missing": "❓"}
+
+
+def check_notebook(notebook: Path, *, cell_timeout: float, hints: bool, terminal: Terminal, solutions_dir: Path = SOLUTIONS_DIR) -> tuple[int, int]:
+    """Check one notebook and print its report; returns (passed, total)."""
+    solution = solution_for(notebook, solutions_dir)
+    code_cells = sum(1 for cell in nbformat.read(solution, as_version=4).cells if cell.cell_type == "code")
+    terminal.progress(f"Checking {notebook.name} ...")
+    report = run_worker(
+        solution,
+        notebook,
+        hidden=None,
+        cell_timeout=cell_timeout,
+        cwd=notebook.resolve().parent,
+        code_cells=code_cells,
+        on_progress=lambda done, total: terminal.progress(f"Checking {notebook.name} {bar(done, total)}"),
+    )
+    terminal.clear_progress()
+    terminal.say(terminal.paint(f"{notebook}", "bold"))
+    if report["status"] not in ("checked",):
+        terminal.say(f"  {MARKS['error']} {report['message']}")
+    exercises = report["exercises"]
+    for outcome in exercises:
+        mark = MARKS.get(outcome["status"], "?")
+        line = f"  {mark} {outcome['id']} {outcome['title']}"
+        if outcome["status"] == "pass":
+            terminal.say(terminal.paint(line, "green"))
+            continue
+        label = {"todo": "not done yet", "missing": "missing", "timeout": "too slow", "error": "error"}.get(outcome["status"], "failed")
+        terminal.say(terminal.paint(f"{line}: {label}", "red" if outcome["status"] != "todo" else "yellow"))
+        if outcome["message"]:
+            terminal.say(f"       {outcome['message']}")
+        if hints and outcome["hint"]:
+            terminal.say(terminal.paint(f"       Hint: {outcome['hint']}", "dim"))
+    passed = sum(1 for outcome in exercises if outcome["status"] == "pass")
+    unfinished = [outcome for outcome in exercises if outcome["status"] != "pass"]
+    if unfinished:
+        first = unfinished[0]
+        terminal.say(f"  {passed}/{len(exercises)} exercises pass.")
+        terminal.say(
+            f"  Next: in {notebook}, work on {first['id']} ({first['title']}), then run `course check` again."
+            + ("" if hints else " Stuck? `course check --hint`.")
+        )
+    elif exercises:
+        terminal.say(terminal.paint(f"  {passed}/{len(exercises)} exercises pass. Well done!", "green"))
+    return passed, len(exercises)
+
+
+def run_check(notebooks: list[Path], *, cell_timeout: float = DEFAULT_CELL_TIMEOUT, hints: bool = False, terminal: Terminal | None = None) -> int:
+    """The whole `course check` command; returns the exit code (0: all pass)."""
+    terminal = terminal or Terminal()
+    explicit = bool(notebooks)
+    if not explicit:
+        notebooks = sorted(EXERCISES_DIR.glob("[0-9][0-9]-*.ipynb"))
+        if not notebooks:
+            terminal.say(f"No exercise notebooks in {EXERCISES_DIR}. Run `make exercises` first.")
+            return 2
+    for notebook in notebooks:
+        if not notebook.is_file():
+            terminal.say(f"No such notebook: {notebook}")
+            return 2
+        try:
+            solution_for(notebook)
+        except LookupError as error:
+            terminal.say(str(error))
+            return 2
+
+    all_passed = True
+    for notebook in notebooks:
+        passed, total = check_notebook(notebook, cell_timeout=cell_timeout, hints=hints, terminal=terminal)
+        terminal.say()
+        if passed == total and total:
+            continue
+        all_passed = False
+        if not explicit:
+            break  # by default, stop at the next unfinished notebook
+    if all_passed:
+        terminal.say("Every exercise passes.")
+    return 0 if all_passed else 1

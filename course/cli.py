@@ -1,0 +1,108 @@
+"""The `course` command: check your exercises, grade a class, regenerate exercises."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import checking, grading, make_exercises
+from .layout import EXERCISES_DIR, SOLUTIONS_DIR
+from .terminal import Terminal
+
+
+def positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="course", description="Sessions, Live: check exercises, grade a class.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check your exercise notebook(s) and say what to do next")
+    check.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
+                       help="exercise notebook(s) to check (default: the next unfinished one in exercises/)")
+    check.add_argument("--hint", action="store_true", help="show the hint of each unfinished exercise")
+    check.add_argument("--timeout", type=positive_number, default=checking.DEFAULT_CELL_TIMEOUT,
+                       help="seconds each cell may run (default: %(default)s)")
+
+    grade = commands.add_parser("grade", help="grade a folder of submissions (one folder per learner)")
+    grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
+    grade.add_argument("--csv", type=Path, default=Path("grades.csv"), help="CSV of points (default: %(default)s)")
+    grade.add_argument("--md", type=Path, default=Path("report.md"), help="Markdown report (default: %(default)s)")
+    grade.add_argument("--jobs", type=positive_int, default=2, help="notebooks graded at once (default: %(default)s)")
+    grade.add_argument("--timeout", type=positive_number, default=10.0,
+                       help="seconds each cell may run before it is cut off (default: %(default)s)")
+    grade.add_argument("--lessons", help="comma-separated lesson numbers to grade, e.g. 00,01 (default: those handed in)")
+
+    make = commands.add_parser("make-exercises", help="write exercises/ from solutions/ (maintainers)")
+    make.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
+    make.add_argument("--force", action="store_true", help="also replace notebooks with work in them (after a backup)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    terminal = Terminal()
+    if args.command == "check":
+        return checking.run_check(args.notebooks, cell_timeout=args.timeout, hints=args.hint, terminal=terminal)
+    if args.command == "grade":
+        return _grade(args, terminal)
+    return _make_exercises(args, terminal)
+
+
+def _grade(args: argparse.Namespace, terminal: Terminal) -> int:
+    if not args.submissions.is_dir():
+        terminal.say(f"course grade: {args.submissions} is not a folder")
+        return 2
+    lessons = None
+    if args.lessons:
+        lessons = [part.strip().zfill(2) for part in args.lessons.split(",") if part.strip()]
+    try:
+        results = grading.grade(
+            args.submissions, csv_path=args.csv, md_path=args.md, jobs=args.jobs,
+            cell_timeout=args.timeout, lessons_wanted=lessons, terminal=terminal,
+        )
+    except ValueError as error:
+        terminal.say(f"course grade: {error}")
+        return 2
+    terminal.say(f"Graded {len(results)} learners: {args.csv}, {args.md}, and results.json in each learner's folder.")
+    return 0
+
+
+def _make_exercises(args: argparse.Namespace, terminal: Terminal) -> int:
+    if args.check:
+        problems = make_exercises.differences(SOLUTIONS_DIR, EXERCISES_DIR)
+        for problem in problems:
+            terminal.say(f"exercises/{problem}")
+        if not problems:
+            terminal.say("exercises/ is up to date.")
+        return 1 if problems else 0
+    written, refused = make_exercises.write(SOLUTIONS_DIR, EXERCISES_DIR, force=args.force)
+    for name in written:
+        terminal.say(f"wrote exercises/{name}")
+    for name in refused:
+        terminal.say(f"kept exercises/{name}: it has someone's work in it (use --force to replace it; a backup is kept)")
+    if not written and not refused:
+        terminal.say("exercises/ is up to date.")
+    return 1 if refused else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""From a solution notebook to its exercise notebook, and back to a graded one.
+
+Solution cells (tag ``solution``) hide their answers between
+``### BEGIN SOLUTION`` and ``### END SOLUTION``; the exercise notebook has
+``raise NotImplementedError()`` there instead and no outputs. Grading and
+``course check`` rebuild a notebook from the pristine exercise notebook and
+the learner's answers, so edited or deleted check cells change nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from dataclasses import dataclass, field
+
+import nbformat
+
+from .notebook_hygiene import clean_metadata
+
+BEGIN_MARKER = "### BEGIN SOLUTION"
+END_MARKER = "### END SOLUTION"
+STUB = "raise NotImplementedError()"
+CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](\d+\.\d+)["']\s*\)\s*$""")
+
+
+class NotebookFormatError(ValueError):
+    """A solution or learner notebook that the course tools cannot use, and why."""
+
+
+def is_solution_cell(cell) -> bool:
+    return cell.cell_type == "code" and "solution" in cell.metadata.get("tags", [])
+
+
+def is_check_cell(cell) -> bool:
+    return cell.cell_type == "code" and "check" in cell.metadata.get("tags", [])
+
+
+def exercise_of(cell) -> str | None:
+    """The exercise id a solution or check cell belongs to."""
+    exercise_id = cell.metadata.get("course", {}).get("exercise")
+    if exercise_id:
+        return exercise_id
+    if is_check_cell(cell):
+        match = CHECK_CALL.match(cell.source.strip())
+        if match:
+            return match.group(1)
+    return None
+
+
+def strip_solution(source: str, where: str = "cell") -> str:
+    """Replace each BEGIN/END SOLUTION block with ``raise NotImplementedError()``."""
+    lines = source.splitlines()
+    out: list[str] = []
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped == BEGIN_MARKER:
+            if inside:
+                raise NotebookFormatError(f"{where}, line {number}: nested '{BEGIN_MARKER}'")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}{STUB}")
+        elif stripped == END_MARKER:
+            if not inside:
+                raise NotebookFormatError(f"{where}, line {number}: '{END_MARKER}' without '{BEGIN_MARKER}'")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise NotebookFormatError(f"{where}: '{BEGIN_MARKER}' is never closed by '{END_MARKER}'")
+    return "\n".join(out)
+
+
+def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
+    """The learner's copy of a solution notebook: answers stubbed, outputs cleared."""
+    exercise = copy.deepcopy(solution)
+    seen: set[str] = set()
+    for index, cell in enumerate(exercise.cells, start=1):
+        where = f"{name}, cell {index}"
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        if is_solution_cell(cell):
+            exercise_id = exercise_of(cell)
+            if not exercise_id:
+                raise NotebookFormatError(f"{where}: a solution cell needs metadata course.exercise (e.g. '01.2')")
+            if BEGIN_MARKER not in cell.source:
+                raise NotebookFormatError(f"{where}: solution cell for {exercise_id} has no '{BEGIN_MARKER}'")
+            cell.source = strip_solution(cell.source, where)
+        elif BEGIN_MARKER in cell.get("source", ""):
+            raise NotebookFormatError(f"{where}: '{BEGIN_MARKER}' in a cell not tagged 'solution'")
+        if is_check_cell(cell):
+            exercise_id = exercise_of(cell)
+            if not exercise_id:
+                raise NotebookFormatError(f'{where}: a check cell must be exactly check("NN.k")')
+            if exercise_id in seen:
+                raise NotebookFormatError(f"{where}: a second check cell for {exercise_id}")
+            seen.add(exercise_id)
+    clean_metadata(exercise)
+    return exercise
+
+
+def exercise_ids(notebook: nbformat.NotebookNode) -> list[str]:
+    """The exercises a notebook checks, in order (from its check cells)."""
+    return [exercise_of(cell) for cell in notebook.cells if is_check_cell(cell) and exercise_of(cell)]
+
+
+def looks_worked_on(notebook: nbformat.NotebookNode) -> bool:
+    """True if a learner has run or edited this exercise notebook (so never overwrite it)."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        if cell.get("outputs") or cell.get("execution_count") is not None:
+            return True
+        if is_solution_cell(cell) and STUB not in cell.source:
+            return True
+    return False
+
+
+@dataclass
+class Assembled:
+    """A notebook ready to run for checking or grading, and what was missing from the learner's."""
+
+    notebook: nbformat.NotebookNode
+    missing_answers: list[str] = field(default_factory=list)  # exercise ids with no answer cell found
+
+
+def assemble(template: nbformat.NotebookNode, learner: nbformat.NotebookNode, hidden_tests: str | None = None) -> Assembled:
+    """Pristine cells from ``template``, the learner's answers and extra code cells, and
+    (for grading) one hidden-tests cell after each check cell."""
+    learner_code = [cell for cell in learner.cells if cell.cell_type == "code"]
+    used: set[int] = set()
+    placement: dict[int, int] = {}  # learner cell index -> template index it was matched to
+    answers: dict[int, nbformat.NotebookNode] = {}
+    missing: list[str] = []
+
+    for t_index, t_cell in enumerate(template.cells):
+        if not is_solution_cell(t_cell):
+            continue
+        match = _find_answer(t_cell, learner_code, used)
+        if match is None:
+            missing.append(exercise_of(t_cell) or f"cell {t_index + 1}")
+            continue
+        used.add(match)
+        placement[match] = t_index
+        answers[t_index] = learner_code[match]
+
+    # Learner code cells that are neither answers nor copies of pristine cells
+    # (their own helpers) run right after the answer they follow.
+    pristine_sources = {cell.source.strip() for cell in template.cells if cell.cell_type == "code"}
+    extras: dict[int, list] = {}
+    anchor = -1
+    for l_index, cell in enumerate(learner_code):
+        if l_index in placement:
+            anchor = placement[l_index]
+            continue
+        if is_check_cell(cell) or exercise_of(cell) or cell.source.strip() in pristine_sources or not cell.source.strip():
+            continue
+        extras.setdefault(anchor, []).append(cell)
+
+    result = nbformat.v4.new_notebook(metadata=copy.deepcopy(template.metadata))
+    result.cells.extend(_fresh(cell) for cell in extras.get(-1, []))
+    for t_index, t_cell in enumerate(template.cells):
+        if t_cell.cell_type != "code":
+            continue
+        if is_solution_cell(t_cell):
+            cell = _fresh(t_cell)
+            if t_index in answers:
+                cell.source = answers[t_index].source
+            result.cells.append(cell)
+            result.cells.extend(_fresh(extra) for extra in extras.get(t_index, []))
+        elif is_check_cell(t_cell):
+            exercise_id = exercise_of(t_cell)
+            cell = _fresh(t_cell)
+            # Call the real check even if the learner rebound the name `check`.
+            cell.source = f'__import__("course.checks").checks.check("{exercise_id}")'
+            cell.metadata["course"] = {"exercise": exercise_id}
+            result.cells.append(cell)
+            if hidden_tests:
+                hidden = nbformat.v4.new_code_cell(
+                    f'__import__("course.checks").checks.run_hidden_tests({hidden_tests!r}, exercise_id="{exercise_id}")'
+                )
+                hidden.metadata["tags"] = ["hidden"]
+                hidden.metadata["course"] = {"exercise": exercise_id}
+                result.cells.append(hidden)
+        else:
+            result.cells.append(_fresh(t_cell))
+    return Assembled(result, missing)
+
+
+def _find_answer(t_cell, learner_code: list, used: set[int]) -> int | None:
+    exercise_id = exercise_of(t_cell)
+    # 1. the same cell (JupyterLab keeps cell ids); 2. the same exercise metadata;
+    # 3. a cell that defines the same names (the learner re-created the cell).
+    for index, cell in enumerate(learner_code):
+        if index not in used and cell.get("id") and cell.get("id") == t_cell.get("id") and not is_check_cell(cell):
+            return index
+    for index, cell in enumerate(learner_code):
+        if index not in used and is_solution_cell(cell) and exercise_of(cell) == exercise_id:
+            return index
+    wanted = _defined_names(t_cell.source)
+    if wanted:
+        for index, cell in enumerate(learner_code):
+            if index not in used and not is_check_cell(cell) and wanted <= _defined_names(cell.source):
+                return index
+    return None
+
+
+def _defined_names(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        # A learner's cell with a syntax error: fall back to the def/class lines.
+        return set(re.findall(r"^(?:async\s+)?(?:def|class)\s+(\w+)", source, flags=re.MULTILINE))
+    return {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
+def _fresh(cell) -> nbformat.NotebookNode:
+    fresh = nbformat.v4.new_code_cell(cell.source)
+    fresh.metadata = copy.deepcopy(cell.metadata)
+    return fresh

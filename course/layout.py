@@ -1,0 +1,43 @@
+"""Where the course's notebooks live, and which solution a learner's notebook belongs to."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+COURSE_ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS_DIR = COURSE_ROOT / "solutions"
+EXERCISES_DIR = COURSE_ROOT / "exercises"
+HIDDEN_TESTS_DIR = SOLUTIONS_DIR / "hidden"
+LESSON_NUMBER = re.compile(r"^(\d\d)-")
+
+
+def lesson_number(notebook_name: str) -> str | None:
+    match = LESSON_NUMBER.match(notebook_name)
+    return match.group(1) if match else None
+
+
+def solution_notebooks(solutions_dir: Path = SOLUTIONS_DIR) -> list[Path]:
+    return sorted(path for path in solutions_dir.glob("[0-9][0-9]-*.ipynb"))
+
+
+def solution_for(notebook: Path, solutions_dir: Path = SOLUTIONS_DIR) -> Path:
+    """The solution notebook a learner's notebook is an exercise of (same name, or same NN- prefix)."""
+    exact = solutions_dir / notebook.name
+    if exact.is_file():
+        return exact
+    number = lesson_number(notebook.name)
+    candidates = [path for path in solution_notebooks(solutions_dir) if lesson_number(path.name) == number]
+    if number and len(candidates) == 1:
+        return candidates[0]
+    known = ", ".join(path.name for path in solution_notebooks(solutions_dir)) or "none"
+    raise LookupError(
+        f"{notebook.name} is not one of the course's exercise notebooks (they are: {known}); "
+        "keep the file name it was handed out with"
+    )
+
+
+def hidden_tests_for(solution: Path) -> Path | None:
+    number = lesson_number(solution.name)
+    path = solution.parent / "hidden" / f"lesson_{number}.py"
+    return path if path.is_file() else None

@@ -1,0 +1,95 @@
+"""Check one learner notebook in its own process (used by `course check` and `course grade`).
+
+    python -m course.worker --solution solutions/00-start-here.ipynb \\
+        --notebook exercises/00-start-here.ipynb [--hidden solutions/hidden/lesson_00.py] \\
+        --cell-timeout 10 --cwd exercises
+
+Prints one JSON object: the notebook's status and one outcome per exercise.
+The learner's notebook is only read, never written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+
+from .checks import Exercise, exercises_of, find
+from .exercise_notebooks import NotebookFormatError, assemble, exercise_ids, make_exercise
+from .notebook_execution import execute
+from .scoring import ExerciseOutcome, outcomes
+
+
+def check_notebook(solution: Path, notebook: Path, hidden: Path | None, cell_timeout: float, cwd: Path, progress: bool = False) -> dict:
+    template = make_exercise(nbformat.read(solution, as_version=4), solution.name)
+    exercises = exercises_in(template)
+    try:
+        learner = nbformat.read(notebook, as_version=4)
+    except FileNotFoundError:
+        return _unusable(exercises, "missing", f"no notebook {notebook.name} in the submission")
+    except Exception as error:  # not JSON, not a notebook: a learner's file can be anything
+        return _unusable(exercises, "unreadable", f"{notebook.name} is not a readable notebook ({type(error).__name__})")
+
+    assembled = assemble(template, learner, str(hidden.resolve()) if hidden else None)
+
+    def report_progress(done: int, total: int) -> None:
+        print(json.dumps({"progress": [done, total]}), file=sys.stderr, flush=True)
+
+    execution = execute(assembled.notebook, cwd=cwd, cell_timeout=cell_timeout, on_cell=report_progress if progress else None)
+    results = outcomes(exercises, execution, assembled.missing_answers, with_hidden=hidden is not None)
+    return {
+        "status": "checked",
+        "message": "",
+        "seconds": round(execution.seconds, 2),
+        "exercises": [result.as_dict() for result in results],
+    }
+
+
+def exercises_in(template) -> list[Exercise]:
+    """The exercises a template notebook checks, with titles and points from the registry."""
+    found = []
+    for exercise_id in exercise_ids(template):
+        try:
+            found.append(find(exercise_id))
+        except KeyError:
+            # A check cell with no registered check is a course defect; it scores nothing.
+            found.append(Exercise(exercise_id, f"(unknown exercise {exercise_id})", "", 1, _no_such_check))
+    if not found:
+        lesson = template.metadata.get("course", {}).get("lesson")
+        found = exercises_of(lesson) if lesson else []
+    return found
+
+
+def _no_such_check(namespace) -> None:
+    raise AssertionError("this exercise has no check registered (a course bug)")
+
+
+def _unusable(exercises: list[Exercise], status: str, message: str) -> dict:
+    results = [
+        ExerciseOutcome(ex.id, ex.title, ex.points, 0, status, message, ex.hint) for ex in exercises
+    ]
+    return {"status": status, "message": message, "seconds": 0.0, "exercises": [r.as_dict() for r in results]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course.worker")
+    parser.add_argument("--solution", type=Path, required=True)
+    parser.add_argument("--notebook", type=Path, required=True)
+    parser.add_argument("--hidden", type=Path)
+    parser.add_argument("--cell-timeout", type=float, default=10.0)
+    parser.add_argument("--cwd", type=Path, default=Path.cwd())
+    parser.add_argument("--progress", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        report = check_notebook(args.solution, args.notebook, args.hidden, args.cell_timeout, args.cwd, args.progress)
+    except NotebookFormatError as error:
+        report = {"status": "error", "message": f"course bug in {args.solution.name}: {error}", "seconds": 0.0, "exercises": []}
+    print(json.dumps(report), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

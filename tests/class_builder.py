@@ -1,0 +1,71 @@
+"""Build synthetic learner notebooks from a solution notebook (for grading tests and the benchmark)."""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+
+from course.exercise_notebooks import exercise_of, is_check_cell, is_solution_cell, make_exercise
+
+
+def complete(solution):
+    """A learner who solved everything: the solution with outputs cleared."""
+    notebook = make_exercise(solution)
+    for cell, solved in zip(notebook.cells, solution.cells):
+        if is_solution_cell(cell):
+            cell.source = solved.source
+    return notebook
+
+
+def untouched(solution):
+    return make_exercise(solution)
+
+
+def with_answer(notebook, exercise_id: str, source: str):
+    changed = copy.deepcopy(notebook)
+    for cell in changed.cells:
+        if is_solution_cell(cell) and exercise_of(cell) == exercise_id:
+            cell.source = source
+            return changed
+    raise KeyError(exercise_id)
+
+
+def answer_source(notebook, exercise_id: str) -> str:
+    return next(c.source for c in notebook.cells if is_solution_cell(c) and exercise_of(c) == exercise_id)
+
+
+def without_check_cells(notebook):
+    changed = copy.deepcopy(notebook)
+    changed.cells = [cell for cell in changed.cells if not is_check_cell(cell)]
+    return changed
+
+
+def with_fake_checks(notebook):
+    """Check cells rewritten to print a pass and to rebind `check` (a learner trying to cheat)."""
+    changed = copy.deepcopy(notebook)
+    for cell in changed.cells:
+        if is_check_cell(cell):
+            exercise_id = exercise_of(cell)
+            cell.source = f'check = lambda *a, **k: None\nprint("✅ {exercise_id} passed")'
+    return changed
+
+
+def with_cell_before_first_answer(notebook, source: str):
+    changed = copy.deepcopy(notebook)
+    first = next(i for i, c in enumerate(changed.cells) if is_solution_cell(c))
+    changed.cells.insert(first, nbformat.v4.new_code_cell(source))
+    return changed
+
+
+def looping(source: str) -> str:
+    """An answer whose function never returns."""
+    return source.replace("### BEGIN SOLUTION", "### BEGIN SOLUTION\n    while True:\n        pass", 1)
+
+
+def broken_syntax(source: str) -> str:
+    return source.replace("def ", "def (", 1)
+
+
+def exits_the_kernel(source: str) -> str:
+    return source.replace("### BEGIN SOLUTION", "### BEGIN SOLUTION\n    import os\n    os._exit(3)", 1)

@@ -1,0 +1,110 @@
+"""`course grade` on a synthetic class: the right points, whatever the learners broke."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import nbformat
+import pytest
+
+from course import grading
+from course.layout import SOLUTIONS_DIR
+from course.terminal import Terminal
+
+from . import class_builder as cb
+
+NOTEBOOK = "00-start-here.ipynb"
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    root = tmp_path_factory.mktemp("class")
+    solution = nbformat.read(SOLUTIONS_DIR / NOTEBOOK, as_version=4)
+    done = cb.complete(solution)
+    stub = cb.untouched(solution)
+    learners = {
+        "ada-complete": done,
+        "bob-untouched": stub,
+        "cy-infinite-loop": cb.with_answer(done, "00.2", cb.looping(cb.answer_source(done, "00.2"))),
+        "di-syntax-error": cb.with_answer(done, "00.1", cb.broken_syntax(cb.answer_source(done, "00.1"))),
+        "ed-checks-deleted": cb.without_check_cells(cb.with_answer(stub, "00.1", cb.answer_source(done, "00.1"))),
+        "fay-fake-checks": cb.with_fake_checks(stub),
+        "gus-os-exit": cb.with_answer(done, "00.3", cb.exits_the_kernel(cb.answer_source(done, "00.3"))),
+        "hal-top-level-error": cb.with_cell_before_first_answer(done, "raise RuntimeError('oops')"),
+    }
+    for name, notebook in learners.items():
+        (root / name).mkdir()
+        nbformat.write(notebook, root / name / NOTEBOOK)
+    (root / "ivy-nothing-handed-in").mkdir()
+    (root / "jo-not-a-notebook").mkdir()
+    (root / "jo-not-a-notebook" / NOTEBOOK).write_text("this is not JSON")
+
+    csv_path, md_path = root / "grades.csv", root / "report.md"
+    results = grading.grade(root, csv_path=csv_path, md_path=md_path, jobs=2, cell_timeout=4, terminal=Terminal())
+    with open(csv_path, newline="") as grades:
+        rows = list(csv.reader(grades))
+    return root, rows, md_path.read_text(), results
+
+
+def test_csv_has_a_sorted_row_per_learner_with_points_per_exercise(graded_class):
+    _, rows, _, _ = graded_class
+    assert rows[0] == ["learner", "00.1", "00.2", "00.3", "total"]
+    assert rows[1:] == [
+        ["ada-complete", "1", "1", "1", "3"],
+        ["bob-untouched", "0", "0", "0", "0"],
+        ["cy-infinite-loop", "1", "0", "1", "2"],  # the loop is cut; the rest still counts
+        ["di-syntax-error", "0", "1", "1", "2"],
+        ["ed-checks-deleted", "1", "0", "0", "1"],  # pristine checks put back: no more, no less
+        ["fay-fake-checks", "0", "0", "0", "0"],  # printing "passed" earns nothing
+        ["gus-os-exit", "1", "1", "0", "2"],  # a dead kernel costs only that exercise
+        ["hal-top-level-error", "1", "1", "1", "3"],
+        ["ivy-nothing-handed-in", "0", "0", "0", "0"],
+        ["jo-not-a-notebook", "0", "0", "0", "0"],
+    ]
+
+
+def test_results_json_per_learner(graded_class):
+    root, _, _, _ = graded_class
+    loop = json.loads((root / "cy-infinite-loop" / "results.json").read_text())
+    statuses = {test["name"]: test["status"] for test in loop["tests"]}
+    assert statuses["00.2"] == "timeout"
+    assert statuses["00.1"] == "pass" and statuses["00.1/hidden/uses_the_given_base_url"] == "pass"
+    syntax = json.loads((root / "di-syntax-error" / "results.json").read_text())
+    first = next(t for t in syntax["tests"] if t["name"] == "00.1")
+    assert first["status"] == "error" and "SyntaxError" in first["message"]
+    missing = json.loads((root / "ivy-nothing-handed-in" / "results.json").read_text())
+    assert missing["notebooks"][NOTEBOOK]["status"] == "missing"
+    assert all(t["status"] == "missing" for t in missing["tests"])
+    for learner in root.iterdir():
+        if learner.is_dir():
+            body = json.loads((learner / "results.json").read_text())
+            assert {"status", "tests"} <= body.keys()
+            assert all({"name", "status", "message"} <= t.keys() for t in body["tests"])
+
+
+def test_markdown_report_gives_pass_rates_and_problems(graded_class):
+    _, _, report, _ = graded_class
+    assert "| 00.1 | Read a response header | 5/10 | 50% |" in report
+    assert "**cy-infinite-loop** 00.2: timeout" in report
+    assert "**ivy-nothing-handed-in** `00-start-here.ipynb`: missing" in report
+    assert "kernel died" in report
+
+
+def test_grading_never_touches_the_submissions_notebooks(graded_class):
+    root, _, _, _ = graded_class
+    notebook = nbformat.read(root / "ada-complete" / NOTEBOOK, as_version=4)
+    assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+
+
+def test_a_results_json_we_did_not_write_is_left_alone(tmp_path, capsys):
+    path = tmp_path / "results.json"
+    path.write_text('{"mine": true}')
+    grading.write_results_json(path, grading.LearnerResult("x"), Terminal())
+    assert path.read_text() == '{"mine": true}'
+    assert "left it alone" in capsys.readouterr().out
+
+
+def test_grading_an_empty_folder_says_why(tmp_path):
+    with pytest.raises(ValueError, match="no learner folders"):
+        grading.grade(tmp_path, csv_path=tmp_path / "g.csv", md_path=tmp_path / "r.md")
