@@ -1,0 +1,81 @@
+"""The `course` command as a learner meets it: exit codes, messages, no colour in pipes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISE = ROOT / "exercises" / "00-start-here.ipynb"
+SOLUTION = ROOT / "solutions" / "00-start-here.ipynb"
+
+
+def course(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "course.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_check_on_the_untouched_exercise_exits_1_and_names_each_exercise():
+    result = course("check", str(EXERCISE))
+    assert result.returncode == 1
+    for line in ["00.1 Read a response header: not done yet", "00.2 Send a cookie: not done yet", "00.3 See what the server saw: not done yet"]:
+        assert line in result.stdout
+    assert "0/3 exercises pass." in result.stdout
+    assert "Next: in" in result.stdout and "work on 00.1 (Read a response header)" in result.stdout
+    assert "\033[" not in result.stdout + result.stderr, "no colour or progress codes when piped"
+
+
+def test_check_on_the_solution_exits_0(tmp_path):
+    learner_copy = tmp_path / "00-start-here.ipynb"
+    shutil.copy(SOLUTION, learner_copy)
+    before = learner_copy.read_bytes()
+    result = course("check", str(learner_copy))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3/3 exercises pass. Well done!" in result.stdout
+    assert learner_copy.read_bytes() == before, "course check must never modify the learner's notebook"
+
+
+def test_hints_only_when_asked():
+    assert "Hint:" not in course("check", str(EXERCISE)).stdout
+    assert "Hint: response.headers is a case-insensitive dict" in course("check", "--hint", str(EXERCISE)).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "no-such.ipynb"], "No such notebook: no-such.ipynb"),
+        (["check", "pyproject.toml"], "is not one of the course's exercise notebooks"),
+    ],
+)
+def test_check_explains_bad_arguments(args, message):
+    result = course(*args)
+    assert result.returncode == 2
+    assert message in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "--timeout", "0"], "must be more than 0"),
+        (["grade", "x", "--jobs", "zero"], "expected a whole number"),
+    ],
+)
+def test_bad_options_are_refused_by_argparse(args, message):
+    result = course(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_grade_explains_a_missing_folder(tmp_path):
+    result = course("grade", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert "is not a folder" in result.stdout
+
+
+def test_make_exercises_check_says_up_to_date():
+    result = course("make-exercises", "--check")
+    assert result.returncode == 0, result.stdout
+    assert "exercises/ is up to date." in result.stdout
