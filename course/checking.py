@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from .layout import EXERCISES_DIR, SOLUTIONS_DIR, solution_for
+from .layout import EXERCISES_DIR, SOLUTIONS_DIR, template_for
 from .terminal import Terminal, bar
 from .worker_process import run_worker
 
@@ -16,8 +16,11 @@ MARKS = {"pass": "✅", "fail": "❌", "todo": "⬜", "error": "💥", "timeout"
 
 def check_notebook(notebook: Path, *, cell_timeout: float, hints: bool, terminal: Terminal, solutions_dir: Path = SOLUTIONS_DIR) -> tuple[int, int]:
     """Check one notebook and print its report; returns (passed, total)."""
-    solution = solution_for(notebook, solutions_dir)
-    code_cells = sum(1 for cell in nbformat.read(solution, as_version=4).cells if cell.cell_type == "code")
+    solution = template_for(notebook, solutions_dir)
+    try:
+        code_cells = sum(1 for cell in nbformat.read(solution or notebook, as_version=4).cells if cell.cell_type == "code")
+    except Exception:  # an unreadable notebook: the worker reports why
+        code_cells = 20
     terminal.progress(f"Checking {notebook.name} ...")
     report = run_worker(
         solution,
@@ -73,7 +76,7 @@ def run_check(notebooks: list[Path], *, cell_timeout: float = DEFAULT_CELL_TIMEO
             terminal.say(f"No such notebook: {notebook}")
             return 2
         try:
-            solution_for(notebook)
+            template_for(notebook)
         except LookupError as error:
             terminal.say(str(error))
             return 2

@@ -220,3 +220,16 @@ def _fresh(cell) -> nbformat.NotebookNode:
     fresh = nbformat.v4.new_code_cell(cell.source)
     fresh.metadata = copy.deepcopy(cell.metadata)
     return fresh
+
+
+def template_from_learner(learner: nbformat.NotebookNode, exercise_ids_wanted: list[str]) -> nbformat.NotebookNode:
+    """A template when the solutions are not at hand (a learner's copy of the course):
+    the learner's own notebook, with a check cell added for every exercise it lost."""
+    template = copy.deepcopy(learner)
+    present = set(exercise_ids(template))
+    for exercise_id in exercise_ids_wanted:
+        if exercise_id not in present:
+            cell = nbformat.v4.new_code_cell(f'check("{exercise_id}")')
+            cell.metadata["tags"] = ["check"]
+            template.cells.append(cell)
+    return template

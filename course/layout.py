@@ -41,3 +41,17 @@ def hidden_tests_for(solution: Path) -> Path | None:
     number = lesson_number(solution.name)
     path = solution.parent / "hidden" / f"lesson_{number}.py"
     return path if path.is_file() else None
+
+
+def template_for(notebook: Path, solutions_dir: Path = SOLUTIONS_DIR) -> Path | None:
+    """The solution notebook to check ``notebook`` against, or None when the course copy has
+    no solutions/ but the lesson's checks are registered (learners' copies may lack solutions/)."""
+    try:
+        return solution_for(notebook, solutions_dir)
+    except LookupError:
+        from .checks import exercises_of
+
+        number = lesson_number(notebook.name)
+        if number and exercises_of(number):
+            return None
+        raise

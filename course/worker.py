@@ -18,20 +18,29 @@ from pathlib import Path
 import nbformat
 
 from .checks import Exercise, exercises_of, find
-from .exercise_notebooks import NotebookFormatError, assemble, exercise_ids, make_exercise
+from .exercise_notebooks import NotebookFormatError, assemble, exercise_ids, make_exercise, template_from_learner
+from .layout import lesson_number
 from .notebook_execution import execute
 from .scoring import ExerciseOutcome, outcomes
 
 
-def check_notebook(solution: Path, notebook: Path, hidden: Path | None, cell_timeout: float, cwd: Path, progress: bool = False) -> dict:
-    template = make_exercise(nbformat.read(solution, as_version=4), solution.name)
-    exercises = exercises_in(template)
+def check_notebook(solution: Path | None, notebook: Path, hidden: Path | None, cell_timeout: float, cwd: Path, progress: bool = False) -> dict:
+    """Check ``notebook`` against the exercise made from ``solution`` (or, without the
+    solutions, against the checks registered for its lesson)."""
+    learner = None
+    if solution is not None:
+        template = make_exercise(nbformat.read(solution, as_version=4), solution.name)
+        exercises = exercises_in(template)
+    else:
+        exercises = exercises_of(lesson_number(notebook.name) or "")
     try:
         learner = nbformat.read(notebook, as_version=4)
     except FileNotFoundError:
         return _unusable(exercises, "missing", f"no notebook {notebook.name} in the submission")
     except Exception as error:  # not JSON, not a notebook: a learner's file can be anything
         return _unusable(exercises, "unreadable", f"{notebook.name} is not a readable notebook ({type(error).__name__})")
+    if solution is None:
+        template = template_from_learner(learner, [ex.id for ex in exercises])
 
     assembled = assemble(template, learner, str(hidden.resolve()) if hidden else None)
 
@@ -76,7 +85,7 @@ def _unusable(exercises: list[Exercise], status: str, message: str) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.worker")
-    parser.add_argument("--solution", type=Path, required=True)
+    parser.add_argument("--solution", type=Path, help="the solution notebook (default: the registered checks only)")
     parser.add_argument("--notebook", type=Path, required=True)
     parser.add_argument("--hidden", type=Path)
     parser.add_argument("--cell-timeout", type=float, default=10.0)
@@ -86,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = check_notebook(args.solution, args.notebook, args.hidden, args.cell_timeout, args.cwd, args.progress)
     except NotebookFormatError as error:
-        report = {"status": "error", "message": f"course bug in {args.solution.name}: {error}", "seconds": 0.0, "exercises": []}
+        report = {"status": "error", "message": f"course bug: {error}", "seconds": 0.0, "exercises": []}
     print(json.dumps(report), flush=True)
     return 0
 

@@ -16,7 +16,7 @@ BASE_SECONDS = 30.0
 
 
 def run_worker(
-    solution: Path,
+    solution: Path | None,
     notebook: Path,
     *,
     hidden: Path | None,
@@ -27,10 +27,11 @@ def run_worker(
 ) -> dict:
     """Run one notebook's checks in a new process group; kill the whole group at the limit."""
     command = [
-        sys.executable, "-m", "course.worker",
-        "--solution", str(solution), "--notebook", str(notebook),
+        sys.executable, "-m", "course.worker", "--notebook", str(notebook),
         "--cell-timeout", str(cell_timeout), "--cwd", str(cwd),
     ]
+    if solution:
+        command += ["--solution", str(solution)]
     if hidden:
         command += ["--hidden", str(hidden)]
     if on_progress:

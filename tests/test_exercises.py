@@ -156,3 +156,17 @@ def test_make_exercises_never_overwrites_a_learners_work(tmp_path):
     assert "00-start-here.ipynb" in written
     backups = list((tmp_path / "backups").glob("00-start-here.*.ipynb"))
     assert len(backups) == 1 and backups[0].read_text() == before
+
+
+def test_check_works_without_the_solutions_folder(tmp_path):
+    """Learners may get the course without solutions/: the registered checks still run,
+    even for check cells they deleted."""
+    from course.checking import check_notebook
+    from course.terminal import Terminal
+
+    learner = class_builder.without_check_cells(class_builder.complete(_solution_00()))
+    path = tmp_path / "00-start-here.ipynb"
+    nbformat.write(learner, path)
+    empty_solutions = tmp_path / "no-solutions"
+    empty_solutions.mkdir()
+    assert check_notebook(path, cell_timeout=20, hints=False, terminal=Terminal(), solutions_dir=empty_solutions) == (3, 3)
