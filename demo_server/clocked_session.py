@@ -23,7 +23,8 @@ class ClockedSessionInterface(SecureCookieSessionInterface):
     def get_signing_serializer(self, app):
         if not app.secret_key:
             return None
-        keys = [*app.config.get("SECRET_KEY_FALLBACKS", None) or [], app.secret_key]  # newest last
+        fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or []
+        keys = [*fallbacks, app.secret_key]  # itsdangerous signs with the last, the current key
         return URLSafeTimedSerializer(
             keys,
             salt=self.salt,

@@ -147,12 +147,13 @@ def _wait_until_ready(handle: DemoServer) -> None:
             if connection.getresponse().status == 200:
                 return
         except OSError:
-            if time.monotonic() > deadline:
-                handle.stop()
-                raise RuntimeError(f"the demo server did not answer on {handle.url} within {READY_TIMEOUT_SECONDS} s")
-            time.sleep(0.005)
+            pass  # not listening yet
         finally:
             connection.close()
+        if time.monotonic() > deadline:
+            handle.stop()
+            raise RuntimeError(f"the demo server did not answer on {handle.url} within {READY_TIMEOUT_SECONDS} s")
+        time.sleep(0.005)
 
 
 atexit.register(stop)
