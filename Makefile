@@ -32,8 +32,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	@touch $(STAMP)
 
+# Loopback only; the whole course folder browsable; no update checks, news feed or
+# extension downloads (nothing reaches the network at run time).
+LAB_FLAGS := --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR) \
+	--LabApp.extension_manager=readonly --LabApp.news_url=None \
+	--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/00-start-here.ipynb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

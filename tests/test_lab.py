@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -28,13 +29,7 @@ def _free_port() -> int:
 def lab(tmp_path_factory):
     port = _free_port()
     home = tmp_path_factory.mktemp("home")
-    command = [
-        str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        f"--IdentityProvider.token={TOKEN}", "--ServerApp.port_retries=0",
-        f"--ServerApp.root_dir={ROOT}", "notebooks/00-start-here.ipynb",
-    ]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
+    command = _make_lab_command(port) + [f"--IdentityProvider.token={TOKEN}", "--ServerApp.port_retries=0", "--no-browser"]
     env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1", "HOME": str(home), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -57,6 +52,16 @@ def lab(tmp_path_factory):
     process.stderr.close()
 
 
+def _make_lab_command(port: int) -> list[str]:
+    """The exact command `make lab` runs (so this tests the Makefile, not a copy of it)."""
+    dry_run = subprocess.run(["make", "-n", "lab", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True, check=True)
+    line = next(line for line in dry_run.stdout.splitlines() if " lab " in line and "jupyter" in line)
+    command = shlex.split(line)
+    assert "--ip=127.0.0.1" in command, "make lab must bind loopback only"
+    command[0] = str(ROOT / command[0]) if not os.path.isabs(command[0]) else command[0]
+    return command
+
+
 def _get(url: str) -> dict:
     request = urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"})
     with urllib.request.urlopen(request, timeout=5) as response:
@@ -65,6 +70,11 @@ def _get(url: str) -> dict:
 
 def test_api_status_answers(lab):
     assert "started" in _get(f"{lab}/api/status")
+
+
+def test_no_network_features(lab):
+    command = " ".join(_make_lab_command(8888))
+    assert "--LabApp.extension_manager=readonly" in command and "--LabApp.news_url=None" in command
 
 
 def test_first_lesson_is_served(lab):
