@@ -79,7 +79,10 @@ def cookie_builder_widget(name: str = "sid", value: str = "abc123", now: float |
 
 def _report_html(built: BuiltCookie) -> str:
     header = f"<code style='font-size:13px'>Set-Cookie: {html.escape(built.header)}</code>"
-    verdict = "<b style='color:#1a7f37'>✅ a browser stores it</b>" if built.stored else "<b style='color:#cf222e'>⛔ a browser refuses it</b>"
+    if built.stored:
+        verdict = "<b style='color:#1a7f37'>✅ a browser stores it</b>"
+    else:
+        verdict = "<b style='color:#cf222e'>⛔ a browser refuses it</b>"
     items = [f"<li style='color:#cf222e'>⛔ {html.escape(reason)}</li>" for reason in built.refused]
     items += [f"<li>⚠️ {html.escape(warning)}</li>" for warning in built.warnings]
     listed = f"<ul style='margin:4px 0'>{''.join(items)}</ul>" if items else ""
@@ -87,4 +90,5 @@ def _report_html(built: BuiltCookie) -> str:
 
 
 def _error_html(message: str) -> str:
-    return f"<div style='padding:6px;border-left:3px solid #cf222e;color:#cf222e'>✋ not a valid cookie: {html.escape(message)}</div>"
+    style = "padding:6px;border-left:3px solid #cf222e;color:#cf222e"
+    return f"<div style='{style}'>✋ not a valid cookie: {html.escape(message)}</div>"

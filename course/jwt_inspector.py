@@ -50,7 +50,8 @@ class Inspection:
         """The inspection as text (what the widget shows and what nbval compares)."""
         if self.error:
             return f"✗ not a JWT: {self.error}"
-        lines = ["header:  " + json.dumps(self.header), "payload: " + json.dumps(self.payload, indent=2).replace("\n", "\n         ")]
+        payload = json.dumps(self.payload, indent=2).replace("\n", "\n         ")
+        lines = ["header:  " + json.dumps(self.header), "payload: " + payload]
         lines += [f"{name}:     {text}" for name, text in self.times.items()]
         lines.append(f"signature: {self.signature}")
         lines += [f"⚠ {warning}" for warning in self.warnings] or ["no warnings"]
@@ -76,7 +77,9 @@ def inspect(token: str, key: Any = None, now: float | None = None) -> Inspection
 
     now = datetime.now(timezone.utc).timestamp() if now is None else now
     algorithm = result.header.get("alg")
-    result.times = {name: _human_time(result.payload[name], now) for name in TIME_CLAIMS if name in result.payload}
+    result.times = {
+        name: _human_time(result.payload[name], now) for name in TIME_CLAIMS if name in result.payload
+    }
     result.warnings += _header_warnings(result.header)
     result.warnings += _claim_warnings(result.payload, now)
 
@@ -132,9 +135,8 @@ def _claim_warnings(payload: dict[str, Any], now: float) -> list[str]:
     else:
         start = iat if iat is not None else now
         if exp - start > LONG_LIFETIME_SECONDS:
-            found.append(
-                f"long lifetime ({_duration(exp - start)}): access tokens usually live minutes, an hour at most"
-            )
+            lifetime = _duration(exp - start)
+            found.append(f"long lifetime ({lifetime}): access tokens usually live minutes, an hour at most")
         if exp <= now:
             found.append(f"expired {_duration(now - exp)} ago")
     if nbf is not None and nbf > now:
@@ -191,7 +193,9 @@ def _weak_key_warnings(secret: bytes) -> list[str]:
     if secret.decode("utf-8", "replace").lower() in WELL_KNOWN_SECRETS:
         found.append("the key is a well-known secret from tutorials: anyone can forge tokens")
     elif len(secret) < MIN_HMAC_KEY_BYTES:
-        found.append(f"weak-looking key: {len(secret)} bytes; HS256 needs at least {MIN_HMAC_KEY_BYTES} random bytes")
+        found.append(
+            f"weak-looking key: {len(secret)} bytes; HS256 needs at least {MIN_HMAC_KEY_BYTES} random bytes"
+        )
     elif len(set(secret)) < 8:
         found.append("weak-looking key: it repeats a few characters; use secrets.token_bytes(32)")
     return found

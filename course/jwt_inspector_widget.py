@@ -18,7 +18,10 @@ from .jwt_inspector import inspect
 def jwt_inspector_widget(token: str = "", key: str = "", now: float | None = None) -> widgets.VBox:
     """A token box, a key box and a live report. ``now`` fixes the time used for exp/nbf."""
     token_box = widgets.Textarea(
-        value=token, placeholder="paste a JWT: eyJ...", description="Token", layout=widgets.Layout(width="100%", height="6em")
+        value=token,
+        placeholder="paste a JWT: eyJ...",
+        description="Token",
+        layout=widgets.Layout(width="100%", height="6em"),
     )
     key_box = widgets.Text(
         value=key,

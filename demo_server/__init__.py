@@ -12,9 +12,11 @@ from .app import create_app
 from .clock import DEMO_EPOCH, ManualClock, SystemClock
 from .keys import demo_key
 from .runner import DemoServer, current, serve_app, start, stop
+from .users import DEMO_USERS
 
 __all__ = [
     "DEMO_EPOCH",
+    "DEMO_USERS",
     "DemoServer",
     "ManualClock",
     "SystemClock",

@@ -12,6 +12,7 @@ from .clock import ManualClock
 from .cookie_limits import reject_oversized_cookies
 from .errors import register_error_handlers
 from .insecure import label_of
+from .clocked_session import ClockedSessionInterface
 
 DEFAULT_CONFIG: dict[str, Any] = {
     # Deliberately vulnerable endpoints exist only when this is True.
@@ -37,6 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
 
     app.extensions["demo_clock"] = app.config["CLOCK"] or ManualClock()
+    # Flask's signed session cookie, timestamped by that clock (lesson 02 prints them).
+    app.session_interface = ClockedSessionInterface()
     register_error_handlers(app)
     app.before_request(reject_oversized_cookies)
 

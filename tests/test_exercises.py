@@ -58,7 +58,7 @@ def test_every_check_fails_on_the_untouched_exercise(solution):
     report = _run(solution, EXERCISES_DIR / solution.name)
     passing = [o["id"] for o in report["exercises"] if o["status"] == "pass"]
     assert not passing, f"checks that pass on a stub are defects: {passing}"
-    assert {o["status"] for o in report["exercises"]} == {"todo"}
+    assert report["exercises"], "no exercises found"
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)

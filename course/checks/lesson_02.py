@@ -17,11 +17,11 @@ import secrets
 from contextlib import contextmanager
 
 from cryptography.fernet import Fernet
-from itsdangerous import BadSignature
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from demo_server import SystemClock, create_app
 from demo_server.blueprints.signed import ACCOUNTS
-from demo_server.signed_session_cookie import session_serializer as flask_format_serializer
 
 from . import exercise, needs
 from ._support import random_word
@@ -57,7 +57,7 @@ def replaced(ns, module, names, replacement):
 
 
 def _hmac_is_off(*args, **kwargs):
-    raise AssertionError("write HMAC by hand: the hmac module is switched off while this exercise is checked")
+    raise AssertionError("write HMAC by hand: the hmac module is off while this exercise is checked")
 
 
 @exercise(
@@ -69,7 +69,9 @@ def _hmac_is_off(*args, **kwargs):
 def hmac_for_any_hash(ns):
     (hmac_by_hand,) = needs(ns, "hmac_by_hand")
     cases = [(key, message, hashlib.sha256, expected) for key, message, expected in RFC_4231]
-    for hash_function, key_length in [(hashlib.sha256, 32), (hashlib.sha1, 20), (hashlib.sha512, 100), (hashlib.sha256, 200), (hashlib.sha256, 0)]:
+    # SHA-512 has 128-byte blocks; a 200-byte key is longer than SHA-256's 64-byte block.
+    sizes = [(hashlib.sha256, 32), (hashlib.sha1, 20), (hashlib.sha512, 100), (hashlib.sha256, 200), (hashlib.sha256, 0)]
+    for hash_function, key_length in sizes:
         key, message = os.urandom(key_length), random_word("message ").encode()
         cases.append((key, message, hash_function, hmac.new(key, message, hash_function).hexdigest()))
 
@@ -77,13 +79,16 @@ def hmac_for_any_hash(ns):
         answers = [hmac_by_hand(key, message, hash_function) for key, message, hash_function, _ in cases]
 
     for (key, message, hash_function, expected), answer in zip(cases, answers):
-        assert isinstance(answer, bytes), f"hmac_by_hand() should return bytes (the raw digest), got {type(answer).__name__}"
-        name = hash_function().name
-        assert answer.hex() == expected, (
-            f"HMAC-{name.upper()} with a {len(key)}-byte key is wrong"
-            + (" (a key longer than the block must be hashed first)" if len(key) > hash_function().block_size else "")
-            + (f" (is the block size right? {name} uses {hash_function().block_size} bytes)" if name == "sha512" else "")
+        assert isinstance(answer, bytes), (
+            f"hmac_by_hand() should return bytes (the raw digest), got {type(answer).__name__}"
         )
+        name, block_size = hash_function().name, hash_function().block_size
+        advice = ""
+        if len(key) > block_size:
+            advice = " (a key longer than the block must be hashed first)"
+        elif name == "sha512":
+            advice = f" (is the block size right? {name} uses {block_size} bytes: hash_function().block_size)"
+        assert answer.hex() == expected, f"HMAC-{name.upper()} with a {len(key)}-byte key is wrong{advice}"
 
 
 def _spy_on_compare_digest():
@@ -117,7 +122,7 @@ def sign_and_verify(ns):
     calls, spy = _spy_on_compare_digest()
     with replaced(ns, hmac, ["compare_digest"], spy), replaced(ns, secrets, ["compare_digest"], spy):
         got = verify(signed, key)
-    assert got == value, f"the legitimate flow fails: verify(sign(value, key), key) returned {got!r}, not the value"
+    assert got == value, f"the legitimate flow fails: verify(sign(value, key), key) returned {got!r}"
     assert calls, "compare signatures with hmac.compare_digest (constant time), not ==: it was never called"
 
     signature = signed.rpartition(".")[2]
@@ -137,7 +142,9 @@ def sign_and_verify(ns):
         except NotImplementedError:
             raise
         except Exception as error:
-            raise AssertionError(f"verify() raised {type(error).__name__} on {attack}; return None instead") from None
+            raise AssertionError(
+                f"verify() raised {type(error).__name__} on {attack}; return None instead"
+            ) from None
         assert got is None, f"verify() accepted {attack}: returned {got!r}"
 
 
@@ -149,20 +156,27 @@ def _login_cookie(secret_key, fallbacks=()):
     """A real session cookie from the demo server's /signed/login, and whose it is."""
     app = create_app({"TESTING": True, "SECRET_KEY": secret_key, "SECRET_KEY_FALLBACKS": list(fallbacks)})
     username = _any_account()
-    response = app.test_client().post("/signed/login", json={"username": username, "password": ACCOUNTS[username].password})
+    credentials = {"username": username, "password": ACCOUNTS[username].password}
+    response = app.test_client().post("/signed/login", json=credentials)
     return username, response.headers["Set-Cookie"].partition(";")[0].partition("=")[2]
 
 
-def _profile_status(cookie, secret_key, fallbacks=()):
+def _profile_status(cookie, secret_key):
     # SystemClock: a learner's serializer stamps cookies with the real time.
-    app = create_app({"TESTING": True, "SECRET_KEY": secret_key, "SECRET_KEY_FALLBACKS": list(fallbacks), "CLOCK": SystemClock()})
+    app = create_app({"TESTING": True, "SECRET_KEY": secret_key, "CLOCK": SystemClock()})
     client = app.test_client(use_cookies=False)
     return client.get("/signed/profile", headers={"Cookie": f"session={cookie}"}).status_code
 
 
-def _flask_format(secret_key):
-    """Flask's own session-cookie serializer for one key (the reference answer)."""
-    return flask_format_serializer(secret_key, SystemClock())
+def flask_format(secret_key) -> URLSafeTimedSerializer:
+    """Flask's own session-cookie format for one key (the reference answer; loads() needs no clock)."""
+    interface = SecureCookieSessionInterface
+    return URLSafeTimedSerializer(
+        secret_key,
+        salt=interface.salt,
+        serializer=interface.serializer,
+        signer_kwargs={"key_derivation": interface.key_derivation, "digest_method": interface.digest_method},
+    )
 
 
 def _refuses(serializer, cookie) -> bool:
@@ -176,8 +190,8 @@ def _refuses(serializer, cookie) -> bool:
 @exercise(
     "02.3",
     "Flask's session cookie during a key rotation",
-    hint="URLSafeTimedSerializer([*fallbacks, secret_key], salt='cookie-session', "
-    "signer_kwargs={'key_derivation': 'hmac', 'digest_method': hashlib.sha1}): itsdangerous signs with the LAST key.",
+    hint="URLSafeTimedSerializer([*fallbacks, secret_key], salt='cookie-session', signer_kwargs="
+    "{'key_derivation': 'hmac', 'digest_method': hashlib.sha1}): itsdangerous signs with the LAST key.",
 )
 def rotating_serializer(ns):
     (session_serializer,) = needs(ns, "session_serializer")
@@ -188,30 +202,34 @@ def rotating_serializer(ns):
     try:
         opened = serializer.loads(old_cookie)
     except BadSignature as error:
-        raise AssertionError(f"a cookie the server signed with a fallback key was refused ({error})") from None
-    assert opened == {"user": username}, f"opening a real Flask session cookie gave {opened!r}, not {{'user': {username!r}}}"
+        raise AssertionError(
+            f"a cookie the server signed with a fallback key was refused ({error}): are the fallbacks in "
+            "the key list, and are salt, key_derivation and digest_method Flask's?"
+        ) from None
+    assert opened == {"user": username}, f"a real Flask session cookie for {username!r} opened as {opened!r}"
     username, new_cookie = _login_cookie(new_key, [old_key])
     assert serializer.loads(new_cookie) == {"user": username}, "a cookie signed with the current key was not opened"
 
     user = random_word("user")
     made = serializer.dumps({"user": user})
-    assert _refuses(_flask_format(old_key), made), (
+    assert _refuses(flask_format(old_key), made), (
         "a new cookie was signed with the old key: itsdangerous signs with the LAST key of its list"
     )
-    assert not _refuses(_flask_format(new_key), made), (
+    assert not _refuses(flask_format(new_key), made), (
         "a new cookie must be signed with the current key (secret_key), in Flask's format: salt "
         "'cookie-session', key_derivation 'hmac', digest_method hashlib.sha1"
     )
-    assert _flask_format(new_key).loads(made) == {"user": user}, "the cookie you made does not hold the data given"
+    assert flask_format(new_key).loads(made) == {"user": user}, "the cookie you made does not hold the given data"
     known = _any_account()
     assert _profile_status(serializer.dumps({"user": known}), new_key) == 200, (
         "Flask (SECRET_KEY = the current key, no fallbacks) refused a cookie your serializer made"
     )
 
     _, retired_cookie = _login_cookie(retired_key)
-    assert _refuses(serializer, retired_cookie), "a cookie signed with a key that is no longer listed was accepted"
-    _, _, rest = old_cookie.partition(".")
-    tampered = b64url(json.dumps({"user": random_word("admin")}, separators=(",", ":")).encode()) + "." + rest
+    assert _refuses(serializer, retired_cookie), "a cookie signed with a key no longer listed was accepted"
+    _, _, timestamp_and_signature = old_cookie.partition(".")
+    other_payload = b64url(json.dumps({"user": random_word("admin")}, separators=(",", ":")).encode())
+    tampered = f"{other_payload}.{timestamp_and_signature}"
     assert _refuses(serializer, tampered), "a cookie whose payload was changed was accepted"
 
 
@@ -235,12 +253,14 @@ def sealed_cookie(ns):
     except ValueError:
         raw = b""
     assert raw[:1] == b"\x80", "seal() should return a Fernet token (Fernet(key).encrypt_at_time(...))"
-    assert int.from_bytes(raw[1:9], "big") == now, "the token should be made at `now` (use encrypt_at_time), not the real time"
+    assert int.from_bytes(raw[1:9], "big") == now, (
+        "the token should be made at `now` (use encrypt_at_time), not at the real time"
+    )
     assert secret_name.encode() not in raw, "the user name is readable in the token: encrypt it (Fernet)"
 
     opened = unseal(token, key, now + 60, max_age)
     assert opened == data, f"the legitimate flow fails: unseal(seal(data)) gave {opened!r}, not {data!r}"
-    assert unseal(token, key, now + max_age, max_age) == data, "a token exactly max_age seconds old is still valid"
+    assert unseal(token, key, now + max_age, max_age) == data, "a token exactly max_age seconds old is valid"
 
     index = len(token) // 2
     flipped = token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1:]
@@ -256,7 +276,9 @@ def sealed_cookie(ns):
         except NotImplementedError:
             raise
         except Exception as error:
-            raise AssertionError(f"unseal() raised {type(error).__name__} on {attack}; return None instead") from None
+            raise AssertionError(
+                f"unseal() raised {type(error).__name__} on {attack}; return None instead"
+            ) from None
         assert got is None, f"unseal() accepted {attack}: returned {got!r}"
 
 

@@ -126,7 +126,9 @@ def sign_by_hand(ns):
     try:
         decoded = jwt.decode(token, key, algorithms=["HS256"])
     except jwt.InvalidSignatureError:
-        raise AssertionError("PyJWT says the signature is wrong: HMAC-SHA256 over the ASCII text 'header.payload'") from None
+        raise AssertionError(
+            "PyJWT says the signature is wrong: HMAC-SHA256 over the ASCII text 'header.payload'"
+        ) from None
     assert decoded == payload, f"PyJWT decoded {decoded!r}, but you signed {payload!r}"
     other = sign_hs256(payload, secrets.token_bytes(32))
     assert other.split(".")[2] != token.split(".")[2], "a different key must give a different signature"
@@ -153,9 +155,10 @@ def verify_by_hand(ns):
     )  # fmt: skip
     assert payload == forever, f"verify_hs256 should give back the payload {forever!r}, got {payload!r}"
 
+    forged = {**claims, "sub": "admin"}
     attacks = {
-        "an unsigned token (alg none)": handmade_token({"alg": "none", "typ": "JWT"}, {**claims, "sub": "admin"}, None),
-        "alg 'None' spelled differently": handmade_token({"alg": "None"}, {**claims, "sub": "admin"}, None),
+        "an unsigned token (alg none)": handmade_token({"alg": "none", "typ": "JWT"}, forged, None),
+        "alg 'None' spelled differently": handmade_token({"alg": "None"}, forged, None),
         "an HS512 token (not the allowed algorithm)": jwt.encode(claims, key * 2, algorithm="HS512"),
         "a header saying HS384 over a good HMAC-SHA256 (allow HS256, don't just forbid none)": handmade_token(
             {"alg": "HS384"}, claims, key
@@ -163,7 +166,9 @@ def verify_by_hand(ns):
         "a tampered payload": tampered(good, sub="admin"),
         "a token signed with another key": jwt.encode(claims, secrets.token_bytes(32), algorithm="HS256"),
         "an expired token (exp == now)": jwt.encode({**claims, "exp": int(now)}, key, algorithm="HS256"),
-        "a token that is not valid yet (nbf > now)": jwt.encode({**claims, "nbf": int(now) + 30}, key, algorithm="HS256"),
+        "a token that is not valid yet (nbf > now)": jwt.encode(
+            {**claims, "nbf": int(now) + 30}, key, algorithm="HS256"
+        ),
         "garbage ('not.a.jwt')": "not.a.jwt",
         "garbage (two parts)": "abc.def",
     }
@@ -194,14 +199,16 @@ def access_token_verifier(ns):
     now = SOME_NOW + secrets.randbelow(86400)
     claims = access_claims(now)
     good = issuer_key.sign(claims)
-    result = accepted("a valid token (signed by the JWKS key, judged at `now`)", verify_access_token, good, jwks, now)
+    what = "a valid token (signed by the JWKS key, judged at `now`)"
+    result = accepted(what, verify_access_token, good, jwks, now)
     assert isinstance(result, dict) and result.get("sub") == claims["sub"], (
         f"a valid token should give back its claims, got {result!r}"
     )
     _real_server_token_is_accepted(verify_access_token)
 
     forged = {**claims, "sub": "admin"}
-    attacks = {"alg none": handmade_token({"alg": "none", "kid": issuer_key.kid, "typ": "at+jwt"}, forged, None)}
+    unsigned_header = {"alg": "none", "kid": issuer_key.kid, "typ": "at+jwt"}
+    attacks = {"alg none": handmade_token(unsigned_header, forged, None)}
     for number, secret in enumerate(issuer_key.public_key_forms(), start=1):
         attacks[f"HS256 signed with the public key as the HMAC secret (form {number})"] = handmade_token(
             {"alg": "HS256", "kid": issuer_key.kid, "typ": "at+jwt"}, forged, secret
@@ -222,12 +229,14 @@ def access_token_verifier(ns):
 
 def _same_kid_other_key(issuer_key: SigningKey, claims: dict[str, Any]) -> str:
     impostor = SigningKey()
-    return jwt.encode(claims, impostor.private_key, algorithm="EdDSA", headers={"kid": issuer_key.kid, "typ": "at+jwt"})
+    headers = {"kid": issuer_key.kid, "typ": "at+jwt"}
+    return jwt.encode(claims, impostor.private_key, algorithm="EdDSA", headers=headers)
 
 
 def _real_server_token_is_accepted(verify_access_token: Callable) -> None:
     server = running_server()
-    login = requests.post(f"{server.url}/jwt/login", json={"username": "alice", "password": DEMO_USERS["alice"]}, timeout=5)
+    alice = {"username": "alice", "password": DEMO_USERS["alice"]}
+    login = requests.post(f"{server.url}/jwt/login", json=alice, timeout=5)
     jwks = requests.get(f"{server.url}/jwt/.well-known/jwks.json", timeout=5).json()
     claims = accepted(
         "the demo server's own token (judged at server.clock.now())",
@@ -253,7 +262,9 @@ def refresh_rotation(ns):
     store = RefreshTokens()
     user = random_word("user")
     first = store.start(user)
-    assert isinstance(first, str) and len(first) >= 22, "a refresh token is a long random string (secrets.token_urlsafe)"
+    assert isinstance(first, str) and len(first) >= 22, (
+        "a refresh token is a long random string (secrets.token_urlsafe)"
+    )
     who, second = store.rotate(first)
     assert who == user, f"rotate() should return the user the family belongs to ({user!r}), got {who!r}"
     assert second != first, "rotate() must hand out a new refresh token"
@@ -269,6 +280,7 @@ def refresh_rotation(ns):
     assert refused(store.rotate, third) is not None, (
         "after the reuse, the newest token of that family must fail too: the thief may be the one holding it"
     )
-    assert refused(store.rotate, random_word("made-up-token-")) is not None, "an unknown token must be refused"
+    made_up = random_word("made-up-token-")
+    assert refused(store.rotate, made_up) is not None, "an unknown token must be refused"
     who, _ = store.rotate(other)
     assert who == other_user, "another family (another login) must not be affected by the reuse"
