@@ -39,6 +39,9 @@ def test_stop_frees_the_port(live_server):
     assert not live_server.running
     assert demo_server.current() is None
     with socket.socket() as probe:
+        # SO_REUSEADDR, as every server sets it: closed connections may linger in
+        # TIME_WAIT, but nothing may be listening any more.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", port))  # raises if still in use
     live_server.stop()  # a second stop is harmless
 
