@@ -1,0 +1,61 @@
+"""Lesson 02's vulnerable twin: Flask's session cookie signed with a weak key.
+
+The key is a word from every list of common secrets (the placeholder nobody
+replaced), so an attacker who holds one cookie finds the key offline and
+then signs cookies for any user. The fixed twins are ``/signed/login`` and
+``/signed/profile``, whose key comes from ``secrets.token_bytes(32)``.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ..clocked_session import ClockedTimestampSigner
+from ..cookie_header import set_cookie
+from ..insecure import insecure, insecure_blueprint
+from .signed import authenticate, profile_of
+
+bp = insecure_blueprint("signed_weak", __name__, url_prefix="/vuln/signed")
+
+WEAK_SECRET_KEY = "changeme"  # deliberately guessable: it is in notebooks/data/weak-secrets.txt
+COOKIE = "vuln_session"
+MAX_AGE = 31 * 24 * 3600  # Flask's default PERMANENT_SESSION_LIFETIME, checked on the timestamp
+
+def weak_session_serializer() -> URLSafeTimedSerializer:
+    """Flask's session-cookie format (salt, HMAC-SHA1, demo clock), but with the weak key."""
+    flask_format = SecureCookieSessionInterface
+    return URLSafeTimedSerializer(
+        WEAK_SECRET_KEY,
+        salt=flask_format.salt,
+        serializer=flask_format.serializer,
+        signer=ClockedTimestampSigner,
+        signer_kwargs={"key_derivation": flask_format.key_derivation, "digest_method": flask_format.digest_method},
+    )
+
+
+FLAW = (
+    "signs its session cookie with a dictionary word as the key, "
+    "so anyone can guess it and sign a cookie for any user"
+)
+
+
+@bp.post("/login")
+@insecure(flaw=FLAW, cwe="CWE-1391", asvs="V3.5.3", fixed_twin="/signed/login")
+def login():
+    username = authenticate()
+    response = jsonify({"message": f"Logged in as {username}"})
+    cookie = weak_session_serializer().dumps({"user": username})
+    set_cookie(response, COOKIE, cookie)
+    return response
+
+
+@bp.get("/profile")
+@insecure(flaw=FLAW, cwe="CWE-1391", asvs="V3.5.3", fixed_twin="/signed/profile")
+def profile():
+    try:
+        data = weak_session_serializer().loads(request.cookies.get(COOKIE, ""), max_age=MAX_AGE)
+    except BadSignature:
+        data = {}
+    return profile_of(data.get("user") if isinstance(data, dict) else None)
