@@ -12,6 +12,8 @@ from dataclasses import replace
 
 from .http_display import Exchange
 
+COOKIE_HEADERS = ("cookie", "set-cookie")
+
 
 def hide_cookie_values(exchange: Exchange, *names: str) -> Exchange:
     """The same exchange, with the named cookies' non-empty values masked in Cookie and Set-Cookie."""
@@ -24,6 +26,10 @@ def hide_cookie_values(exchange: Exchange, *names: str) -> Exchange:
         return value
 
     def headers(pairs):
-        return [(name, mask(value) if name.lower() in ("cookie", "set-cookie") else value) for name, value in pairs]
+        return [(name, mask(value) if name.lower() in COOKIE_HEADERS else value) for name, value in pairs]
 
-    return replace(exchange, request_headers=headers(exchange.request_headers), response_headers=headers(exchange.response_headers))
+    return replace(
+        exchange,
+        request_headers=headers(exchange.request_headers),
+        response_headers=headers(exchange.response_headers),
+    )

@@ -33,14 +33,17 @@ def session_viewer_widget(server) -> widgets.VBox:
     def refresh(_button=None) -> None:
         rows = session_rows(store)
         table.value = _table_html(rows, server.clock.datetime().strftime("%H:%M:%S"))
-        picker.options = [(f"{row.hash_prefix}… {row.user} ({row.device or 'no device'})", row.id_hash) for row in rows]
+        picker.options = [
+            (f"{row.hash_prefix}… {row.user} ({row.device or 'no device'})", row.id_hash) for row in rows
+        ]
         revoke_button.disabled = not rows
 
     def revoke(_button) -> None:
         if picker.value is None:
             return
         ended = store.revoke(picker.value)
-        status.value = html.escape("Revoked: its cookie now gets 401." if ended else "That session had already ended.")
+        message = "Revoked: its cookie now gets 401." if ended else "That session had already ended."
+        status.value = html.escape(message)
         refresh()
 
     refresh_button.on_click(refresh)
@@ -55,7 +58,9 @@ def _table_html(rows: list[SessionRow], now: str) -> str:
         "<tr>"
         + "".join(
             f"<td style='padding:2px 8px'>{html.escape(value)}</td>"
-            for value in (row.hash_prefix + "…", row.user, row.device, row.created, row.last_seen, row.expires, row.ends_by)
+            for value in (
+                row.hash_prefix + "…", row.user, row.device, row.created, row.last_seen, row.expires, row.ends_by
+            )
         )
         + "</tr>"
         for row in rows
@@ -63,4 +68,7 @@ def _table_html(rows: list[SessionRow], now: str) -> str:
     if not rows:
         body = f"<tr><td colspan='{len(COLUMNS)}' style='padding:2px 8px'><i>no live sessions</i></td></tr>"
     caption = f"<caption style='text-align:left'>Sessions on the server at {now} UTC (server clock)</caption>"
-    return f"<table style='font-family:monospace;font-size:12px'>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (
+        f"<table style='font-family:monospace;font-size:12px'>{caption}"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )

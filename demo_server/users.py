@@ -1,0 +1,73 @@
+"""The demo users, and how the server checks their passwords.
+
+``DEMO_USERS`` is the one place lessons and tests read usernames and
+passwords from. FOR TEACHING ONLY: real passwords are never written down.
+
+The server never keeps these passwords as they are: each app hashes them
+(scrypt, with a random salt) the first time someone logs in, and compares
+hashes from then on. A password change lives in that app only, so every
+fresh demo server starts with the passwords below.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Mapping
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+DEMO_USERS: Mapping[str, str] = {
+    "alice": "correct-horse-battery",
+    "bob": "hunter2-but-longer",
+    "admin": "admin-password-2026",
+}
+
+# scrypt with N=2**14, r=8, p=1: 16 MiB and tens of milliseconds per check, half
+# of werkzeug's default (N=2**15), so a notebook full of logins stays snappy.
+# Production keeps the library default or stronger; tests set a cheaper cost
+# through the PASSWORD_HASH_METHOD config key.
+DEFAULT_PASSWORD_HASH_METHOD = "scrypt:16384:8:1"
+MIN_PASSWORD_LENGTH = 8
+
+
+class UserDirectory:
+    """Usernames and password hashes for one app."""
+
+    def __init__(self, users: Mapping[str, str], hash_method: str = DEFAULT_PASSWORD_HASH_METHOD) -> None:
+        self._plain = dict(users)  # hashed on first use, then forgotten
+        self._hash_method = hash_method
+        self._hashes: dict[str, str] = {}
+        self._decoy = ""
+        self._lock = threading.Lock()
+
+    def verify(self, username: str, password: str) -> bool:
+        """True if the password is right. Unknown users cost the same time as known
+        ones (a decoy hash is checked), so timing does not reveal who has an account."""
+        hashes = self._ready()
+        with self._lock:
+            stored = hashes.get(username)
+        if stored is None:
+            check_password_hash(self._decoy, password)
+            return False
+        return check_password_hash(stored, password)
+
+    def set_password(self, username: str, new_password: str) -> None:
+        hashed = generate_password_hash(new_password, method=self._hash_method)
+        hashes = self._ready()
+        with self._lock:
+            if username not in hashes:
+                raise KeyError(username)
+            hashes[username] = hashed
+
+    def password_hash(self, username: str) -> str:
+        """The stored hash (method$salt$hash), for lessons to look at."""
+        return self._ready()[username]
+
+    def _ready(self) -> dict[str, str]:
+        with self._lock:
+            if self._plain:
+                for name, password in self._plain.items():
+                    self._hashes[name] = generate_password_hash(password, method=self._hash_method)
+                self._decoy = generate_password_hash("decoy for unknown users", method=self._hash_method)
+                self._plain.clear()
+            return self._hashes

@@ -1,0 +1,275 @@
+"""Lesson 03's /sessions endpoints: login, expiry, logout, devices, password, cart."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+import demo_server
+from demo_server import DEMO_USERS, create_app, serve_app
+from demo_server.session_config import store_of
+
+# Cheap hashing keeps dozens of logins fast; the scrypt cost is a config knob.
+FAST = {"TESTING": True, "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
+IDLE = 15 * 60
+
+
+@pytest.fixture
+def app(clock):
+    return create_app({**FAST, "CLOCK": clock})
+
+
+@pytest.fixture
+def insecure_app(clock):
+    return create_app({**FAST, "CLOCK": clock, "INSECURE_DEMOS": True})
+
+
+def log_in(client, username="alice", path="/sessions/login", **headers):
+    response = client.post(path, json={"username": username, "password": DEMO_USERS[username]}, headers=headers)
+    assert response.status_code == 200, response.json
+    return response
+
+
+def sid_of(client) -> str:
+    return client.get_cookie("sid").value
+
+
+def with_cookie(app, session_id):
+    """A client that sends exactly this session cookie (a thief, or a replay)."""
+    thief = app.test_client(use_cookies=False)
+    thief.environ_base["HTTP_COOKIE"] = f"sid={session_id}"
+    return thief
+
+
+def test_demo_users_are_documented_and_hashed(app):
+    assert set(DEMO_USERS) >= {"alice", "bob"}
+    users = app.extensions["demo_users"]
+    assert users.password_hash("alice").startswith("scrypt:")
+    assert DEMO_USERS["alice"] not in users.password_hash("alice")
+
+
+def test_login_sets_a_safe_cookie(client, app):
+    response = log_in(app.test_client())
+    cookie = response.headers["Set-Cookie"]
+    name_value, *attributes = cookie.split("; ")
+    assert name_value.startswith("sid=") and len(name_value) == 4 + 43
+    assert {"HttpOnly", "Path=/", "SameSite=Lax", "Max-Age=28800"} <= set(attributes)
+    assert "Expires=Thu, 01 Jan 2026 17:00:00 GMT" in attributes  # from the injected clock
+    assert response.json["message"] == "logged in as alice"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        ({"username": "alice", "password": "wrong"}, 401, "wrong username or password"),
+        ({"username": "nobody", "password": "x"}, 401, "wrong username or password"),
+        ({"username": "alice"}, 400, "missing field(s): password"),
+        ({"username": "alice", "password": 5}, 400, "must be a string"),
+    ],
+)
+def test_login_rejections_say_why(client, body, status, message):
+    response = client.post("/sessions/login", json=body)
+    assert response.status_code == status
+    assert message in response.json["error"]
+    assert "Set-Cookie" not in response.headers
+
+
+def test_http_logins_give_distinct_ids(app):
+    ids = {log_in(app.test_client()).headers["Set-Cookie"].split(";")[0] for _ in range(20)}
+    assert len(ids) == 20
+
+
+def test_me_needs_a_live_session(app, client):
+    assert "no session cookie" in client.get("/sessions/me").json["error"]
+    assert with_cookie(app, "garbage").get("/sessions/me").status_code == 401
+    log_in(client)
+    assert client.get("/sessions/me").json["user"] == "alice"
+
+
+def test_after_logout_the_old_cookie_gets_401(app, client):
+    log_in(client)
+    stolen = sid_of(client)
+    assert with_cookie(app, stolen).get("/sessions/me").status_code == 200
+    response = client.post("/sessions/logout")
+    assert response.status_code == 200
+    assert "sid=;" in response.headers["Set-Cookie"] and "Max-Age=0" in response.headers["Set-Cookie"]
+    replay = with_cookie(app, stolen).get("/sessions/me")
+    assert replay.status_code == 401
+    assert "unknown, expired or ended" in replay.json["error"]
+
+
+def test_idle_timeout_on_the_injected_clock(client, clock):
+    log_in(client)
+    clock.advance(IDLE - 60)
+    assert client.get("/sessions/me").status_code == 200  # activity slides the deadline
+    clock.advance(IDLE - 60)
+    assert client.get("/sessions/me").status_code == 200
+    clock.advance(IDLE)
+    assert client.get("/sessions/me").status_code == 401
+
+
+def test_absolute_timeout_ends_even_a_busy_session(client, clock):
+    log_in(client)
+    for _ in range(8 * 6 - 1):
+        clock.advance(600)
+        assert client.get("/sessions/me").status_code == 200
+    clock.advance(600)
+    assert client.get("/sessions/me").status_code == 401
+
+
+def test_timeouts_are_configurable(clock):
+    app = create_app({**FAST, "CLOCK": clock, "SERVER_SESSION_IDLE_TIMEOUT": 60, "SERVER_SESSION_ABSOLUTE_TIMEOUT": 120})
+    client = app.test_client()
+    log_in(client)
+    clock.advance(61)
+    assert client.get("/sessions/me").status_code == 401
+
+
+def test_memory_store_is_a_config_choice(clock):
+    app = create_app({**FAST, "CLOCK": clock, "SERVER_SESSION_STORE": "memory"})
+    assert type(store_of(app)).__name__ == "MemorySessionStore"
+    with pytest.raises(ValueError, match="SERVER_SESSION_STORE"):
+        create_app({"SERVER_SESSION_STORE": "postgres"})
+
+
+def test_secure_cookie_flag_uses_the_host_prefix(clock):
+    app = create_app({**FAST, "CLOCK": clock, "SERVER_SESSION_SECURE_COOKIE": True})
+    cookie = log_in(app.test_client()).headers["Set-Cookie"]
+    assert cookie.startswith("__Host-sid=") and "; Secure" in cookie and "Domain" not in cookie and "Path=/" in cookie
+
+
+def test_devices_list_and_revoke(app):
+    laptop, phone = app.test_client(), app.test_client()
+    log_in(laptop, **{"User-Agent": "laptop"})
+    log_in(phone, **{"User-Agent": "phone"})
+    listed = laptop.get("/sessions/devices").json["devices"]
+    assert [(d["device"], d["current"]) for d in listed] == [("laptop", True), ("phone", False)]
+    assert all(len(d["id"]) == 16 for d in listed)
+    response = laptop.delete(f"/sessions/devices/{listed[1]['id']}")
+    assert response.json["message"] == "ended the session on phone"
+    assert phone.get("/sessions/me").status_code == 401
+    assert laptop.get("/sessions/me").status_code == 200
+
+
+@pytest.mark.parametrize(("device_id", "status"), [("nothex", 400), ("0" * 16, 404)])
+def test_revoking_an_unknown_device_says_why(client, device_id, status):
+    log_in(client)
+    response = client.delete(f"/sessions/devices/{device_id}")
+    assert response.status_code == status and response.json["error"]
+
+
+def test_cannot_revoke_someone_elses_session(app):
+    alice, bob = app.test_client(), app.test_client()
+    log_in(alice)
+    log_in(bob, "bob")
+    bobs_device = bob.get("/sessions/devices").json["devices"][0]["id"]
+    assert alice.delete(f"/sessions/devices/{bobs_device}").status_code == 404
+    assert bob.get("/sessions/me").status_code == 200
+
+
+def test_password_change_ends_other_sessions_and_renews_this_one(app):
+    laptop, phone, bob = app.test_client(), app.test_client(), app.test_client()
+    log_in(laptop)
+    log_in(phone)
+    log_in(bob, "bob")
+    old_laptop_id = sid_of(laptop)
+    response = laptop.post("/sessions/password", json={"current_password": DEMO_USERS["alice"], "new_password": "a new long password"})
+    assert response.status_code == 200 and response.json["ended_sessions"] == 1
+    assert sid_of(laptop) != old_laptop_id
+    assert laptop.get("/sessions/me").status_code == 200
+    assert with_cookie(app, old_laptop_id).get("/sessions/me").status_code == 401
+    assert phone.get("/sessions/me").status_code == 401
+    assert bob.get("/sessions/me").status_code == 200
+    fresh = app.test_client()
+    assert fresh.post("/sessions/login", json={"username": "alice", "password": DEMO_USERS["alice"]}).status_code == 401
+    assert fresh.post("/sessions/login", json={"username": "alice", "password": "a new long password"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "status", "message"),
+    [("wrong", "a new long password", 403, "current password is wrong"), (DEMO_USERS["alice"], "short", 400, "at least 8")],
+)
+def test_password_change_rejections(client, current, new, status, message):
+    log_in(client)
+    response = client.post("/sessions/password", json={"current_password": current, "new_password": new})
+    assert response.status_code == status and message in response.json["error"]
+
+
+def test_cart_starts_anonymous_and_survives_login_with_a_new_id(app, client):
+    assert client.get("/sessions/cart").json == {"cart": []}
+    assert client.post("/sessions/cart", json={"item": "tea"}).status_code == 201
+    anonymous_id = sid_of(client)
+    assert client.get("/sessions/me").status_code == 401
+    log_in(client)
+    assert sid_of(client) != anonymous_id
+    assert client.get("/sessions/cart").json == {"cart": ["tea"]}
+    assert with_cookie(app, anonymous_id).get("/sessions/cart").json == {"cart": []}
+
+
+@pytest.mark.parametrize("item", ["", "two words", "x" * 41, "<script>"])
+def test_cart_rejects_odd_items(client, item):
+    response = client.post("/sessions/cart", json={"item": item})
+    assert response.status_code == 400 and "an item is" in response.json["error"]
+
+
+def test_a_full_cart_says_so(client):
+    for n in range(100):
+        client.post("/sessions/cart", json={"item": f"i{n}"})
+    response = client.post("/sessions/cart", json={"item": "onemore"})
+    assert response.status_code == 409 and "full" in response.json["error"]
+
+
+def test_cart_never_adopts_an_id_the_client_made_up(app):
+    made_up = "A" * 43
+    response = with_cookie(app, made_up).post("/sessions/cart", json={"item": "tea"})
+    assert response.status_code == 201
+    assert f"sid={made_up}" not in response.headers["Set-Cookie"]
+
+
+def test_fifty_concurrent_cart_additions_all_count():
+    server = serve_app(create_app(FAST))
+    try:
+        alice = requests.Session()
+        alice.post(f"{server.url}/sessions/login", json={"username": "alice", "password": DEMO_USERS["alice"]}).raise_for_status()
+        cookie = {"Cookie": f"sid={alice.cookies['sid']}"}
+
+        def add(n):
+            return requests.post(f"{server.url}/sessions/cart", json={"item": f"item{n}"}, headers=cookie).status_code
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            assert set(pool.map(add, range(50))) == {201}
+        cart = alice.get(f"{server.url}/sessions/cart").json()["cart"]
+        assert len(cart) == 50 and sorted(cart) == sorted(f"item{n}" for n in range(50))
+    finally:
+        server.stop()
+
+
+def test_the_notebook_default_uses_the_sqlite_store_in_memory():
+    store = store_of(demo_server.create_app())
+    assert type(store).__name__ == "SQLiteSessionStore" and store.path == ":memory:"
+
+
+def test_a_thousand_logins_give_a_thousand_ids_from_secrets(clock, monkeypatch):
+    import secrets
+
+    drawn = []
+    real = secrets.token_urlsafe
+
+    def spy(nbytes=None):
+        drawn.append(nbytes)
+        return real(nbytes)
+
+    monkeypatch.setattr(secrets, "token_urlsafe", spy)
+    # Near-free hashing: this test is about IDs, not password cost.
+    app = create_app({"TESTING": True, "CLOCK": clock, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
+    client = app.test_client(use_cookies=False)
+    ids = set()
+    for _ in range(1000):
+        cookie = log_in(client).headers["Set-Cookie"]
+        ids.add(cookie.split(";")[0].removeprefix("sid="))
+    assert len(ids) == 1000
+    assert drawn == [32] * 1000, "every ID is 32 bytes (256 bits) from secrets.token_urlsafe"
+    assert all(len(session_id) == 43 for session_id in ids)
+    assert len(store_of(app).list_for_user("alice")) == 1000

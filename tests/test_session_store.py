@@ -1,0 +1,185 @@
+"""The session store contract, run against every implementation."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from demo_server import ManualClock
+from demo_server.session_ids import SESSION_ID_BYTES, hash_session_id, new_session_id
+from demo_server.stores import ExpiryPolicy, MemorySessionStore, SQLiteSessionStore
+
+IDLE = 15 * 60
+ABSOLUTE = 8 * 60 * 60
+STORES = {
+    "memory": lambda clock, policy, tmp_path: MemorySessionStore(clock, policy),
+    "sqlite": lambda clock, policy, tmp_path: SQLiteSessionStore(clock, policy),
+    "sqlite-file": lambda clock, policy, tmp_path: SQLiteSessionStore(clock, policy, path=str(tmp_path / "sessions.db")),
+}
+
+
+@pytest.fixture(params=sorted(STORES))
+def store(request, clock, tmp_path):
+    made = STORES[request.param](clock, ExpiryPolicy(IDLE, ABSOLUTE), tmp_path)
+    yield made
+    made.close()
+
+
+def test_a_new_session_can_be_found_by_its_id(store):
+    session_id, record = store.create("alice", data={"cart": ["tea"]}, device="laptop")
+    found = store.get(session_id)
+    assert found == record
+    assert (found.user_id, found.device, found.data) == ("alice", "laptop", {"cart": ["tea"]})
+
+
+def test_ids_are_distinct_and_carry_at_least_128_bits(store, monkeypatch):
+    calls = []
+    real = secrets.token_urlsafe
+
+    def spy(nbytes=None):
+        calls.append(nbytes)
+        return real(nbytes)
+
+    monkeypatch.setattr(secrets, "token_urlsafe", spy)
+    ids = {store.create("alice")[0] for _ in range(1000)}
+    assert len(ids) == 1000
+    assert calls == [SESSION_ID_BYTES] * 1000 and SESSION_ID_BYTES * 8 >= 128
+    assert all(len(session_id) == 43 for session_id in ids)
+
+
+def test_only_the_hash_of_the_id_is_stored(store):
+    session_id, record = store.create("alice")
+    assert record.id_hash == hashlib.sha256(session_id.encode()).hexdigest()
+    assert all(session_id not in repr(r) for r in store.list_all())
+
+
+def test_unknown_and_malformed_ids_find_nothing(store):
+    store.create("alice")
+    for presented in [new_session_id(), "", "x" * 43, "%%%", None, 42, "a" * 5000, hash_session_id("x")]:
+        assert store.get(presented) is None
+        assert store.touch(presented) is None
+        assert store.delete(presented) is False
+
+
+def test_idle_timeout_ends_a_quiet_session(store, clock):
+    session_id, _ = store.create("alice")
+    clock.advance(IDLE - 1)
+    assert store.get(session_id) is not None
+    clock.advance(1)
+    assert store.get(session_id) is None
+    assert store.list_all() == []
+
+
+def test_touch_slides_the_idle_timeout(store, clock):
+    session_id, _ = store.create("alice")
+    for _ in range(5):
+        clock.advance(IDLE - 60)
+        assert store.touch(session_id) is not None
+    assert store.get(session_id).last_seen == clock.now()
+
+
+def test_absolute_timeout_wins_over_activity(store, clock):
+    session_id, record = store.create("alice")
+    while clock.now() < record.created_at + ABSOLUTE - 600:
+        clock.advance(600)
+        assert store.touch(session_id) is not None
+    assert store.get(session_id).expires_at == record.created_at + ABSOLUTE
+    clock.advance(600)
+    assert store.touch(session_id) is None
+
+
+def test_delete_ends_a_session_for_good(store):
+    session_id, _ = store.create("alice")
+    assert store.delete(session_id) is True
+    assert store.get(session_id) is None
+    assert store.delete(session_id) is False
+
+
+def test_update_changes_data_and_an_exception_aborts_it(store):
+    session_id, _ = store.create("alice", data={"cart": []})
+    store.update(session_id, lambda data: data["cart"].append("tea"))
+
+    def fail(data):
+        data["cart"].append("lost")
+        raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError):
+        store.update(session_id, fail)
+    assert store.get(session_id).data == {"cart": ["tea"]}
+
+
+def test_concurrent_updates_lose_nothing(store):
+    session_id, _ = store.create("alice", data={"cart": []})
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lambda n: store.update(session_id, lambda data: data["cart"].append(f"item{n}")), range(200)))
+    assert sorted(store.get(session_id).data["cart"]) == sorted(f"item{n}" for n in range(200))
+
+
+def test_list_for_user_and_revoke_all_except_one(store):
+    keep, _ = store.create("alice", device="laptop")
+    phone, _ = store.create("alice", device="phone")
+    bob, _ = store.create("bob")
+    assert [r.device for r in store.list_for_user("alice")] == ["laptop", "phone"]
+    assert store.revoke_all("alice", except_id=keep) == 1
+    assert store.get(phone) is None and store.get(keep) is not None and store.get(bob) is not None
+    assert store.revoke_all("alice") == 1
+    assert store.list_for_user("alice") == []
+
+
+def test_revoke_by_hash(store):
+    session_id, record = store.create("alice")
+    assert store.revoke(record.id_hash) is True
+    assert store.get(session_id) is None
+
+
+def test_assign_user_keeps_the_id(store):
+    session_id, _ = store.create(None)
+    assert store.assign_user(session_id, "alice").user_id == "alice"
+    assert store.get(session_id).user_id == "alice"
+
+
+def test_expired_sessions_are_purged_so_the_store_stays_bounded(store, clock):
+    for _ in range(50):
+        store.create(None)
+    clock.advance(IDLE)
+    assert store.stored_count() == 50  # expired but not yet swept
+    store.create("alice")  # a create after the purge interval sweeps
+    assert store.stored_count() == 1
+    clock.advance(IDLE)
+    assert store.purge_expired() == 1
+
+
+def test_store_is_safe_across_threads(store):
+    barrier = threading.Barrier(8)
+
+    def churn(_):
+        barrier.wait()
+        for _ in range(25):
+            session_id, _ = store.create("alice")
+            store.touch(session_id)
+            store.delete(session_id)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(churn, range(8)))
+    assert store.list_for_user("alice") == []
+
+
+def test_timeouts_must_make_sense():
+    with pytest.raises(ValueError, match="idle_timeout <= absolute_timeout"):
+        ExpiryPolicy(idle_timeout=3600, absolute_timeout=60)
+
+
+def test_sqlite_file_is_shared_between_store_objects(tmp_path):
+    clock = ManualClock()
+    path = str(tmp_path / "shared.db")
+    first, second = SQLiteSessionStore(clock, path=path), SQLiteSessionStore(clock, path=path)
+    try:
+        session_id, _ = first.create("alice")
+        assert second.get(session_id).user_id == "alice"
+    finally:
+        first.close()
+        second.close()
