@@ -43,6 +43,30 @@ def server_start_ms(runs: int = 20) -> list[float]:
     return times
 
 
+def weak_key_attack_ms(runs: int = 5) -> tuple[float, float]:
+    """Lesson 02's word-list attack on /vuln/signed, best of 5: (time to find the weak key,
+    time to try every word against a cookie whose key is not in the list)."""
+    import secrets
+
+    from course.flask_session_cookie import guess_secret_key, sign_session
+
+    client = demo_server.create_app({"INSECURE_DEMOS": True}).test_client()
+    client.post("/vuln/signed/login", json={"username": "mallory", "password": "let-me-in"})
+    weak_cookie = client.get_cookie("vuln_session").value
+    strong_cookie = sign_session({"user": "mallory"}, secrets.token_bytes(32), int(demo_server.DEMO_EPOCH))
+    words = (ROOT / "notebooks" / "data" / "weak-secrets.txt").read_text().split()
+
+    def best_ms(cookie: str, found: bool) -> float:
+        best = float("inf")
+        for _ in range(runs):
+            started = time.perf_counter()
+            assert (guess_secret_key(cookie, words) is not None) == found
+            best = min(best, time.perf_counter() - started)
+        return round(best * 1000, 1)
+
+    return best_ms(weak_cookie, True), best_ms(strong_cookie, False)
+
+
 def wall_seconds(command: list[str]) -> float:
     started = time.perf_counter()
     subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
@@ -78,6 +102,8 @@ def main() -> int:
     results: dict = {"date": date.today().isoformat(), "machine": f"{platform.machine()}, Python {platform.python_version()}"}
     starts = server_start_ms()
     results["server_start_ms"] = {"median": round(statistics.median(starts), 1), "max": round(max(starts), 1)}
+    found_ms, whole_list_ms = weak_key_attack_ms()
+    results["weak_key_attack_ms"] = {"found": found_ms, "whole_list": whole_list_ms}
     results["course_check_s"] = round(wall_seconds([sys.executable, "-m", "course.cli", "check", "exercises/00-start-here.ipynb"]), 2)
     results["grade_class_of_five_s"] = round(grade_class_of_five_seconds(), 1)
     notebooks = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
@@ -86,6 +112,8 @@ def main() -> int:
     print("| measure | result | target |")
     print("|---|---|---|")
     print(f"| demo server start until first answer, median of 20 | {results['server_start_ms']['median']} ms (max {results['server_start_ms']['max']} ms) | < 100 ms |")
+    attack = results["weak_key_attack_ms"]
+    print(f"| lesson 02: weak SECRET_KEY found from the word list | {attack['found']} ms (whole list: {attack['whole_list']} ms) | < 2 s |")
     print(f"| `course check exercises/00-start-here.ipynb` | {results['course_check_s']} s | < 5 s |")
     print(f"| `course grade`, class of five, 2 jobs | {results['grade_class_of_five_s']} s | < 30 s |")
     for name, seconds in results["nbval_s"].items():
