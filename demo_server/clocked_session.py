@@ -19,16 +19,24 @@ class ClockedTimestampSigner(TimestampSigner):
         return int(clock().now())
 
 
+def session_serializer(keys: list) -> URLSafeTimedSerializer:
+    """Flask's session-cookie format (salt, HMAC-SHA1, JSON tags) on the demo clock.
+
+    ``keys``: oldest first; itsdangerous signs with the last one and accepts all.
+    """
+    flask_format = SecureCookieSessionInterface
+    return URLSafeTimedSerializer(
+        keys,
+        salt=flask_format.salt,
+        serializer=flask_format.serializer,
+        signer=ClockedTimestampSigner,
+        signer_kwargs={"key_derivation": flask_format.key_derivation, "digest_method": flask_format.digest_method},
+    )
+
+
 class ClockedSessionInterface(SecureCookieSessionInterface):
     def get_signing_serializer(self, app):
         if not app.secret_key:
             return None
         fallbacks = app.config.get("SECRET_KEY_FALLBACKS") or []
-        keys = [*fallbacks, app.secret_key]  # itsdangerous signs with the last, the current key
-        return URLSafeTimedSerializer(
-            keys,
-            salt=self.salt,
-            serializer=self.serializer,
-            signer=ClockedTimestampSigner,
-            signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method},
-        )
+        return session_serializer([*fallbacks, app.secret_key])

@@ -12,14 +12,18 @@ def clock():
     return ManualClock()
 
 
+# Cheap password hashing (still scrypt): tests are about sessions and tokens, not hash cost.
+TEST_CONFIG = {"TESTING": True, "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
+
+
 @pytest.fixture
 def app(clock):
-    return create_app({"TESTING": True, "CLOCK": clock})
+    return create_app({**TEST_CONFIG, "CLOCK": clock})
 
 
 @pytest.fixture
 def insecure_app(clock):
-    return create_app({"TESTING": True, "CLOCK": clock, "INSECURE_DEMOS": True})
+    return create_app({**TEST_CONFIG, "CLOCK": clock, "INSECURE_DEMOS": True})
 
 
 @pytest.fixture
@@ -41,3 +45,19 @@ def live_server():
     server = demo_server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def token_urlsafe_calls(monkeypatch):
+    """The byte counts every secrets.token_urlsafe call asked for (the call still happens)."""
+    import secrets
+
+    calls = []
+    real = secrets.token_urlsafe
+
+    def spy(nbytes=None):
+        calls.append(nbytes)
+        return real(nbytes)
+
+    monkeypatch.setattr(secrets, "token_urlsafe", spy)
+    return calls

@@ -17,18 +17,11 @@ from demo_server.blueprints.jwt_auth import token_service
 from demo_server.jwt_access import ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER, LEEWAY_SECONDS
 
 ALICE = {"username": "alice", "password": DEMO_USERS["alice"]}
-# Cheap password hashing: these tests are about tokens, not scrypt.
-FAST = {"TESTING": True, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
+from .conftest import TEST_CONFIG
+
+FAST = TEST_CONFIG
 
 
-@pytest.fixture
-def app(clock):
-    return create_app({**FAST, "CLOCK": clock})
-
-
-@pytest.fixture
-def insecure_app(clock):
-    return create_app({**FAST, "CLOCK": clock, "INSECURE_DEMOS": True})
 
 
 def login(client, user=ALICE):

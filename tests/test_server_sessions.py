@@ -11,19 +11,12 @@ import demo_server
 from demo_server import DEMO_USERS, create_app, serve_app
 from demo_server.session_config import store_of
 
-# Cheap hashing keeps dozens of logins fast; the scrypt cost is a config knob.
-FAST = {"TESTING": True, "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
+from .conftest import TEST_CONFIG
+
+FAST = TEST_CONFIG
 IDLE = 15 * 60
 
 
-@pytest.fixture
-def app(clock):
-    return create_app({**FAST, "CLOCK": clock})
-
-
-@pytest.fixture
-def insecure_app(clock):
-    return create_app({**FAST, "CLOCK": clock, "INSECURE_DEMOS": True})
 
 
 def log_in(client, username="alice", path="/sessions/login", **headers):
@@ -251,17 +244,7 @@ def test_the_notebook_default_uses_the_sqlite_store_in_memory():
     assert type(store).__name__ == "SQLiteSessionStore" and store.path == ":memory:"
 
 
-def test_a_thousand_logins_give_a_thousand_ids_from_secrets(clock, monkeypatch):
-    import secrets
-
-    drawn = []
-    real = secrets.token_urlsafe
-
-    def spy(nbytes=None):
-        drawn.append(nbytes)
-        return real(nbytes)
-
-    monkeypatch.setattr(secrets, "token_urlsafe", spy)
+def test_a_thousand_logins_give_a_thousand_ids_from_secrets(clock, token_urlsafe_calls):
     # Near-free hashing: this test is about IDs, not password cost.
     app = create_app({"TESTING": True, "CLOCK": clock, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
     client = app.test_client(use_cookies=False)
@@ -270,6 +253,6 @@ def test_a_thousand_logins_give_a_thousand_ids_from_secrets(clock, monkeypatch):
         cookie = log_in(client).headers["Set-Cookie"]
         ids.add(cookie.split(";")[0].removeprefix("sid="))
     assert len(ids) == 1000
-    assert drawn == [32] * 1000, "every ID is 32 bytes (256 bits) from secrets.token_urlsafe"
+    assert token_urlsafe_calls == [32] * 1000, "every ID is 32 bytes (256 bits) from secrets.token_urlsafe"
     assert all(len(session_id) == 43 for session_id in ids)
     assert len(store_of(app).list_for_user("alice")) == 1000

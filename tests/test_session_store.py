@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -36,18 +35,10 @@ def test_a_new_session_can_be_found_by_its_id(store):
     assert (found.user_id, found.device, found.data) == ("alice", "laptop", {"cart": ["tea"]})
 
 
-def test_ids_are_distinct_and_carry_at_least_128_bits(store, monkeypatch):
-    calls = []
-    real = secrets.token_urlsafe
-
-    def spy(nbytes=None):
-        calls.append(nbytes)
-        return real(nbytes)
-
-    monkeypatch.setattr(secrets, "token_urlsafe", spy)
+def test_ids_are_distinct_and_carry_at_least_128_bits(store, token_urlsafe_calls):
     ids = {store.create("alice")[0] for _ in range(1000)}
     assert len(ids) == 1000
-    assert calls == [SESSION_ID_BYTES] * 1000 and SESSION_ID_BYTES * 8 >= 128
+    assert token_urlsafe_calls == [SESSION_ID_BYTES] * 1000 and SESSION_ID_BYTES * 8 >= 128
     assert all(len(session_id) == 43 for session_id in ids)
 
 

@@ -9,10 +9,9 @@ then signs cookies for any user. The fixed twins are ``/signed/login`` and
 from __future__ import annotations
 
 from flask import jsonify, request
-from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ..clocked_session import ClockedTimestampSigner
+from ..clocked_session import session_serializer
 from ..cookie_header import set_cookie
 from ..insecure import insecure, insecure_blueprint
 from .signed import authenticate, profile_of
@@ -25,14 +24,7 @@ MAX_AGE = 31 * 24 * 3600  # Flask's default PERMANENT_SESSION_LIFETIME, checked 
 
 def weak_session_serializer() -> URLSafeTimedSerializer:
     """Flask's session-cookie format (salt, HMAC-SHA1, demo clock), but with the weak key."""
-    flask_format = SecureCookieSessionInterface
-    return URLSafeTimedSerializer(
-        WEAK_SECRET_KEY,
-        salt=flask_format.salt,
-        serializer=flask_format.serializer,
-        signer=ClockedTimestampSigner,
-        signer_kwargs={"key_derivation": flask_format.key_derivation, "digest_method": flask_format.digest_method},
-    )
+    return session_serializer([WEAK_SECRET_KEY])
 
 
 FLAW = (
