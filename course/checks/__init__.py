@@ -56,6 +56,7 @@ class Result:
 
 _exercises: dict[str, Exercise] = {}
 _hidden_tests: list[tuple[str, str, CheckFunction]] = []
+_last_check: dict[str, Result] = {}  # exercise id -> the latest check() result in this kernel
 
 
 def exercise(exercise_id: str, title: str, *, hint: str, points: int = 1) -> Callable[[CheckFunction], CheckFunction]:
@@ -121,6 +122,7 @@ def check(exercise_id: str, hint: bool = False, namespace: Namespace | None = No
         print(f"💥 {error.args[0]}")
         return
     result = run(ex, namespace)
+    _last_check[ex.id] = result
     print(result.line())
     if hint:
         print(f"   Hint: {ex.hint}")
@@ -136,6 +138,11 @@ def run_hidden_tests(path: str, exercise_id: str | None = None, namespace: Names
     """
     if namespace is None:
         namespace = inspect.currentframe().f_back.f_globals
+    if exercise_id is not None and not (exercise_id in _last_check and _last_check[exercise_id].passed):
+        # The visible check failed, so the exercise scores nothing anyway; don't spend
+        # another time limit on an answer that may loop forever.
+        _record(Result(exercise_id, "hidden tests skipped: the check did not pass", "pass", kind="hidden-done"))
+        return []
     _hidden_tests.clear()
     with open(path, encoding="utf-8") as hidden_file:
         source = hidden_file.read()
