@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import http.client
+import json
 import logging
 import threading
 import time
@@ -37,6 +38,20 @@ class QuietRequestHandler(WSGIRequestHandler):
     def log(self, type: str, message: str, *args: Any) -> None:
         # Errors go to the demo_server logger, not to the notebook's stderr.
         log.debug(message, *args)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors found before the app runs (a garbled request line, oversized headers) are JSON too."""
+        body = json.dumps({"error": message or explain or "bad request"}).encode()
+        # A garbled request line leaves the version at HTTP/0.9, which has no status line.
+        self.request_version = "HTTP/1.1"
+        self.close_connection = True
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
 
     def version_string(self) -> str:
         return SERVER_NAME

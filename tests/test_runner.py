@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -98,3 +99,24 @@ def _non_loopback_addresses() -> list[str]:
     except OSError:
         return []
     return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
+
+
+@pytest.mark.parametrize(
+    ("raw_request", "expected_status"),
+    [
+        (b"GARBAGE\r\n\r\n", 400),
+        (b"GET / HTTP/9.9\r\n\r\n", 505),  # HTTP Version Not Supported is the one right answer
+        (b"GET /health HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n", 431),
+    ],
+    ids=["no-http-version", "unknown-version", "header-too-long"],
+)
+def test_malformed_http_gets_a_json_error(live_server, raw_request, expected_status):
+    with socket.create_connection(("127.0.0.1", live_server.port), timeout=5) as connection:
+        connection.sendall(raw_request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert int(head.split()[1]) == expected_status, head
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body)["error"]
