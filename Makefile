@@ -30,6 +30,8 @@ $(STAMP): requirements.lock pyproject.toml
 		{ rm -rf $(VENV); echo "Could not create .venv. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --requirement requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
+	@# No "get Jupyter news?" pop-up: the course runs offline and a lesson needs no distraction.
+	@$(BIN)/jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
 	@touch $(STAMP)
 
 # Loopback only; the whole course folder browsable; no update checks, news feed or
