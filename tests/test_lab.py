@@ -91,3 +91,9 @@ def test_widgets_extension_is_installed():
     result = subprocess.run([str(JUPYTER), "labextension", "list"], capture_output=True, text=True,
                             env={**os.environ, "JUPYTER_PLATFORM_DIRS": "1"})
     assert "@jupyter-widgets/jupyterlab-manager" in result.stdout + result.stderr
+
+
+def test_no_news_pop_up():
+    page_config = Path(sys.prefix) / "etc" / "jupyter" / "labconfig" / "page_config.json"
+    disabled = json.loads(page_config.read_text()).get("disabledExtensions", {})
+    assert disabled.get("@jupyterlab/apputils-extension:announcements") is True
