@@ -22,6 +22,8 @@ def raw_client(insecure_app):
         ("POST", "/seed/api/login", ADMIN, None, 200, {"message": "Login successful"}),
         ("POST", "/seed/api/login", {"username": "admin", "password": "12345"}, None, 401, {"message": "Invalid credentials"}),
         ("POST", "/seed/api/login", {"username": "Admin", "password": "1234"}, None, 401, {"message": "Invalid credentials"}),
+        ("POST", "/seed/api/login", {}, None, 401, {"message": "Invalid credentials"}),
+        ("POST", "/seed/api/login", {"username": "admin", "password": 1234}, None, 401, {"message": "Invalid credentials"}),
         ("GET", "/seed/api/profile", None, "user=admin", 200, {"message": "Welcome Admin"}),  # the cookie the login set
         ("GET", "/seed/api/profile", None, FORGED, 200, {"message": "Welcome Admin"}),
         ("GET", "/seed/api/profile", None, SUBSTRING, 200, {"message": "Welcome Admin"}),
@@ -29,7 +31,7 @@ def raw_client(insecure_app):
         ("GET", "/seed/api/profile", None, None, 401, {"message": "Not logged in"}),
         ("GET", "/seed/api/profile", None, "user=guest", 401, {"message": "Not logged in"}),
     ],
-    ids=["login ok", "wrong password", "wrong case", "real cookie", "forged", "substring", "among others", "no cookie", "other user"],
+    ids=["login ok", "wrong password", "wrong case", "no fields", "number, not string", "real cookie", "forged", "substring", "among others", "no cookie", "other user"],
 )
 def test_seed_answers_as_the_article_did(raw_client, method, path, body, cookie, status, answer):
     headers = {"Cookie": cookie} if cookie else {}

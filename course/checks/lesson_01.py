@@ -19,6 +19,8 @@ RFC_PREFIX_EXAMPLES = [
     ("__Secure-SID=12345; Secure; Domain=site.example", True),
     ("__Host-SID=12345", False),
     ("__Host-SID=12345; Secure", False),
+    ("__Host-SID=12345; Domain=site.example", False),
+    ("__Host-SID=12345; Domain=site.example; Path=/", False),
     ("__Host-SID=12345; Secure; Domain=site.example; Path=/", False),
     ("__Host-SID=12345; Secure; Path=/", True),
 ]

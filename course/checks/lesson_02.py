@@ -237,7 +237,8 @@ def rotating_serializer(ns):
     "02.4",
     "An encrypted cookie",
     hint="Fernet(key).encrypt_at_time(json.dumps(data).encode(), now).decode(); unseal: "
-    "json.loads(Fernet(key).decrypt_at_time(token, max_age, now)), returning None on InvalidToken.",
+    "json.loads(Fernet(key).decrypt_at_time(token, max_age, now)), returning None on InvalidToken "
+    "(and on ValueError, which Fernet raises for a token with non-ASCII characters).",
 )
 def sealed_cookie(ns):
     seal, unseal = needs(ns, "seal", "unseal")

@@ -6,8 +6,10 @@ The course grew out of a beginner article whose login API sets
 learner can set them side by side and forge their way in. The fixed twins
 live in ``blueprints/cookies.py``.
 
-One deliberate difference: a malformed request body gets a 4xx with a reason
-(``request_input``), where the article's ``await req.json()`` would crash.
+One deliberate difference: a body that is not a JSON object gets a 4xx with
+a reason (``request_input``), where the article's ``await request.json()``
+would crash. Any JSON object is read as the article reads it: a missing or
+non-string username or password is simply not ``admin``/``1234``, so 401.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from ..insecure import insecure, insecure_blueprint
-from ..request_input import json_object, string_fields
+from ..request_input import json_object
 
 bp = insecure_blueprint("seed", __name__, "/seed")
 
@@ -39,7 +41,9 @@ ARTICLE_SET_COOKIE = "user=admin; HttpOnly; Path=/; Max-Age=3600"
     fixed_twin="/cookies/api/login",
 )
 def login():
-    username, password = string_fields(json_object(), "username", "password")
+    body = json_object()
+    # Like the article's destructuring: absent fields are undefined, and never equal "admin".
+    username, password = body.get("username"), body.get("password")
     if username == "admin" and password == "1234":
         response = jsonify(LOGIN_OK)
         response.headers["Set-Cookie"] = ARTICLE_SET_COOKIE
