@@ -25,6 +25,30 @@ def clean_metadata(notebook: nbformat.NotebookNode) -> None:
         cell.metadata = nbformat.NotebookNode(kept)
 
 
+def merge_streams(notebook: nbformat.NotebookNode) -> None:
+    """Join consecutive stdout (or stderr) pieces of a cell into one output.
+
+    How a print arrives in pieces depends on timing, so without this every
+    re-run would change the saved notebook even when nothing else did.
+    """
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        merged = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                previous is not None
+                and output.get("output_type") == "stream"
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")
+            ):
+                previous["text"] = previous["text"] + output["text"]
+            else:
+                merged.append(output)
+        cell.outputs = merged
+
+
 def problems(notebook: nbformat.NotebookNode, *, outputs_expected: bool = True) -> list[str]:
     """Why a committed notebook is not clean, one sentence per problem (empty: clean)."""
     found = []

@@ -18,7 +18,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from .notebook_hygiene import clean_metadata
+from .notebook_hygiene import clean_metadata, merge_streams
 
 CELL_TIMEOUT_SECONDS = 120
 
@@ -32,6 +32,7 @@ def run_notebook(path: Path) -> None:
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     client.execute()
+    merge_streams(notebook)
     clean_metadata(notebook)
     nbformat.write(notebook, path)
 

@@ -57,3 +57,22 @@ def test_lesson_skeleton(path):
     for required in ["## Setup", "## Key points", "## Test yourself", "## Further reading", "## Teardown"]:
         assert required in headings, f"{path.name} has no '{required}' section"
     assert any(h.startswith("## Step 1") for h in headings), f"{path.name} has no '## Step 1 — ...'"
+
+
+def test_merge_streams_joins_consecutive_pieces():
+    from course.notebook_hygiene import merge_streams
+
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('a'); print('b')")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="!\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
+        nbformat.v4.new_output("stream", name="stdout", text="c\n"),
+    ]
+    notebook.cells.append(cell)
+    merge_streams(notebook)
+    assert [(o.output_type, o.get("text")) for o in cell.outputs] == [
+        ("stream", "a\nb\n"), ("stream", "!\n"), ("execute_result", None), ("stream", "c\n"),
+    ]
