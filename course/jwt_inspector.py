@@ -9,6 +9,7 @@ do that (see demo_server/jwt_access.py).
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,10 +27,12 @@ WELL_KNOWN_SECRETS = [
     "secretkey", "secret-key", "jwt-secret", "jwtsecret", "mysecret", "key", "test", "dev",
     "admin", "123456", "supersecret", "s3cr3t",
 ]  # fmt: skip
-SENSITIVE_WORDS = [
-    "password", "passwd", "pwd", "secret", "ssn", "social_security", "card", "credit", "cvv",
-    "cvc", "iban", "pin", "private_key", "api_key", "apikey",
+# Claim names that look like they hold something secret. Long ones match anywhere in the name
+# ("userPassword"); short ones only as a whole word ("pin_code", not the "pin" in "shipping").
+SENSITIVE_PARTS = [
+    "password", "passwd", "secret", "social_security", "credit", "private_key", "api_key", "apikey",
 ]  # fmt: skip
+SENSITIVE_WORDS = {"pwd", "ssn", "card", "cvv", "cvc", "iban", "pin"}
 TIME_CLAIMS = ("iat", "nbf", "exp")
 SIGNATURE_ONLY = {
     "verify_signature": True, "verify_exp": False, "verify_nbf": False, "verify_iat": False,
@@ -119,8 +122,10 @@ def _decode_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
 def _header_warnings(header: dict[str, Any]) -> list[str]:
     found = []
     algorithm = header.get("alg")
-    if algorithm == "none" or not algorithm:
-        found.append("alg is 'none': the token is unsigned; a verifier must refuse it")
+    if not algorithm:
+        found.append("no alg: a verifier must refuse a token that does not say how it was signed")
+    elif str(algorithm).lower() == "none":
+        found.append(f"alg is {algorithm!r}: the token is unsigned; a verifier must refuse it")
     for name in ("jku", "x5u"):
         if name in header:
             found.append(f"header '{name}' points at a key URL: never fetch keys from where the token says")
@@ -156,11 +161,16 @@ def _sensitive_claims(value: Any, prefix: str = "") -> list[str]:
     if isinstance(value, dict):
         for name, inner in value.items():
             path = f"{prefix}{name}"
-            normalised = str(name).lower().replace("-", "_")
-            if any(word in normalised for word in SENSITIVE_WORDS):
+            if _looks_sensitive(str(name)):
                 found.append(path)
             found += _sensitive_claims(inner, prefix=path + ".")
     return found
+
+
+def _looks_sensitive(name: str) -> bool:
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace("-", "_")
+    words = set(re.split(r"[^a-z0-9]+", snake))
+    return bool(words & SENSITIVE_WORDS) or any(part in snake for part in SENSITIVE_PARTS)
 
 
 def _check_signature(token: str, algorithm: Any, key: Any) -> tuple[str, list[str]]:

@@ -45,6 +45,14 @@ def test_alg_none():
     assert "alg is 'none'" in "\n".join(result.warnings)
 
 
+def test_alg_none_in_any_spelling_and_a_missing_alg():
+    body = sign_hs256(GOOD, KEY).split(".")[1]
+    shouting = inspect(b64url_encode(b'{"alg":"NONE"}') + f".{body}.", now=NOW)
+    assert "alg is 'NONE': the token is unsigned" in "\n".join(shouting.warnings)
+    missing = inspect(b64url_encode(b'{"typ":"JWT"}') + f".{body}.", now=NOW)
+    assert "no alg" in "\n".join(missing.warnings)
+
+
 @pytest.mark.parametrize(
     ("claims", "warning"),
     [
@@ -57,10 +65,17 @@ def test_alg_none():
         ({**GOOD, "password": "hunter2"}, "claim 'password' looks sensitive"),
         ({**GOOD, "user": {"SSN": "078-05-1120"}}, "claim 'user.SSN' looks sensitive"),
         ({**GOOD, "credit_card": "4111"}, "claim 'credit_card' looks sensitive"),
+        ({**GOOD, "pinCode": "1234"}, "claim 'pinCode' looks sensitive"),
+        ({**GOOD, "clientSecret": "s"}, "claim 'clientSecret' looks sensitive"),
     ],
 )
 def test_claim_warnings(claims, warning):
     assert warning in warnings_of(sign_hs256(claims, KEY), key=KEY)
+
+
+def test_ordinary_claims_are_not_called_sensitive():
+    ordinary = {**GOOD, "shipping": "express", "discard_after": 3, "mapping": {"spinner": True}}
+    assert "looks sensitive" not in warnings_of(sign_hs256(ordinary, KEY), key=KEY)
 
 
 def test_weak_keys_are_named_without_a_pyjwt_warning_leaking():

@@ -9,6 +9,7 @@ import json
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from course.jwt_by_hand import b64url_encode
@@ -16,12 +17,10 @@ from demo_server import DEMO_USERS, create_app, demo_key
 from demo_server.blueprints.jwt_auth import token_service
 from demo_server.jwt_access import ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER, LEEWAY_SECONDS
 
-ALICE = {"username": "alice", "password": DEMO_USERS["alice"]}
 from .conftest import TEST_CONFIG
 
 FAST = TEST_CONFIG
-
-
+ALICE = {"username": "alice", "password": DEMO_USERS["alice"]}
 
 
 def login(client, user=ALICE):
@@ -118,6 +117,19 @@ def test_hs256_signed_with_the_public_key_is_refused(client):
     public_pem = jwt.PyJWK(jwk).key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
     header = {"alg": "HS256", "kid": jwk["kid"], "typ": "at+jwt"}
     token = forge(header, {**claims_of(real), "sub": "admin"}, hmac_key=public_pem)
+    rejected(client.get("/jwt/me", headers=bearer(token)), 401, "algorithm 'HS256' is not allowed")
+
+
+def test_hs256_signed_with_an_rsa_public_key_is_refused(client):
+    """The classic RS256 -> HS256 confusion: whatever public key the attacker uses as the HMAC
+    secret, the allow-list refuses HS256 before any key is looked at."""
+    real = login(client)["access_token"]
+    rsa_public_pem = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .public_key()
+        .public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    )
+    token = forge({"alg": "HS256", "typ": "at+jwt"}, {**claims_of(real), "sub": "admin"}, hmac_key=rsa_public_pem)
     rejected(client.get("/jwt/me", headers=bearer(token)), 401, "algorithm 'HS256' is not allowed")
 
 

@@ -17,8 +17,6 @@ FAST = TEST_CONFIG
 IDLE = 15 * 60
 
 
-
-
 def log_in(client, username="alice", path="/sessions/login", **headers):
     response = client.post(path, json={"username": username, "password": DEMO_USERS[username]}, headers=headers)
     assert response.status_code == 200, response.json

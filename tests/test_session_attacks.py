@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 import requests
 
 from demo_server import DEMO_USERS, create_app, serve_app
 
-FAST = {"TESTING": True, "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
+from .conftest import TEST_CONFIG
+
+FAST = TEST_CONFIG
 ALICE = {"username": "alice", "password": DEMO_USERS["alice"]}
-
-
-@pytest.fixture
-def insecure_app(clock):
-    return create_app({**FAST, "CLOCK": clock, "INSECURE_DEMOS": True})
 
 
 def fixation(app, login_path):

@@ -73,6 +73,15 @@ def accepted(what: str, function: Callable, *args: Any, **kwargs: Any) -> Any:
         raise AssertionError(f"{what} was refused: {type(error).__name__}: {error}") from None
 
 
+def _not_the_course_copy(function: Callable, name: str) -> None:
+    """The lesson imports a finished HS256 from course.jwt_by_hand; the exercise is to write one."""
+    from course import jwt_by_hand
+
+    assert function is not getattr(jwt_by_hand, name), (
+        f"this {name} is the lesson's own, imported from course.jwt_by_hand: write yours in the cell"
+    )
+
+
 class SigningKey:
     """A fresh Ed25519 key, its kid and its JWKS, as an issuer would have."""
 
@@ -115,6 +124,7 @@ def access_claims(now: float, **changes: Any) -> dict[str, Any]:
 )
 def sign_by_hand(ns):
     (sign_hs256,) = needs(ns, "sign_hs256")
+    _not_the_course_copy(sign_hs256, "sign_hs256")
     key = secrets.token_bytes(32)
     payload = {"sub": random_word("user"), "admin": False, "n": secrets.randbelow(10**6)}
     token = sign_hs256(payload, key)
@@ -142,6 +152,7 @@ def sign_by_hand(ns):
 )
 def verify_by_hand(ns):
     (verify_hs256,) = needs(ns, "verify_hs256")
+    _not_the_course_copy(verify_hs256, "verify_hs256")
     key = secrets.token_bytes(32)
     now = SOME_NOW + secrets.randbelow(86400)
     claims = {"sub": random_word("user"), "iat": int(now), "nbf": int(now), "exp": int(now) + 60}
