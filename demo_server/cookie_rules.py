@@ -209,3 +209,17 @@ def _http_date(text: str) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.timestamp()
+
+
+# RFC 6265bis, section 4.1.3: the examples of the cookie prefixes, and whether a browser stores each
+# cookie (set from a secure origin). Exercise 01.4's check and the tests use this one list.
+RFC_PREFIX_EXAMPLES = [
+    ("__Secure-SID=12345; Domain=site.example", False),
+    ("__Secure-SID=12345; Secure; Domain=site.example", True),
+    ("__Host-SID=12345", False),
+    ("__Host-SID=12345; Secure", False),
+    ("__Host-SID=12345; Domain=site.example", False),
+    ("__Host-SID=12345; Domain=site.example; Path=/", False),
+    ("__Host-SID=12345; Secure; Domain=site.example; Path=/", False),
+    ("__Host-SID=12345; Secure; Path=/", True),
+]

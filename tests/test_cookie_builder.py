@@ -8,25 +8,13 @@ import pytest
 
 from demo_server import DEMO_EPOCH
 from demo_server.cookie_builder import build_set_cookie
-from demo_server.cookie_rules import judge_set_cookie, parse_set_cookie
+from demo_server.cookie_rules import RFC_PREFIX_EXAMPLES, judge_set_cookie, parse_set_cookie
 
 NOW = DEMO_EPOCH
 
 
 # RFC 6265bis, section 4.1.3: the examples of the cookie prefixes, word for word.
-@pytest.mark.parametrize(
-    ("header", "stored"),
-    [
-        ("__Secure-SID=12345; Domain=site.example", False),
-        ("__Secure-SID=12345; Secure; Domain=site.example", True),
-        ("__Host-SID=12345", False),
-        ("__Host-SID=12345; Secure", False),
-        ("__Host-SID=12345; Domain=site.example", False),
-        ("__Host-SID=12345; Domain=site.example; Path=/", False),
-        ("__Host-SID=12345; Secure; Domain=site.example; Path=/", False),
-        ("__Host-SID=12345; Secure; Path=/", True),
-    ],
-)
+@pytest.mark.parametrize(("header", "stored"), RFC_PREFIX_EXAMPLES)
 def test_rfc_6265bis_prefix_examples(header, stored):
     assert judge_set_cookie(header, now=NOW).stored is stored
 

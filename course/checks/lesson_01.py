@@ -7,23 +7,12 @@ random, so an answer fitted to fixed examples does not pass.
 
 from __future__ import annotations
 
-from demo_server.cookie_rules import judge_set_cookie, parse_set_cookie
+from demo_server.cookie_rules import RFC_PREFIX_EXAMPLES, judge_set_cookie, parse_set_cookie
 
 from . import exercise, needs
 from ._support import random_word
 
 MAX_LIFETIME_SECONDS = 400 * 86400
-# RFC 6265bis, section 4.1.3: the examples of the cookie prefixes, and what browsers do.
-RFC_PREFIX_EXAMPLES = [
-    ("__Secure-SID=12345; Domain=site.example", False),
-    ("__Secure-SID=12345; Secure; Domain=site.example", True),
-    ("__Host-SID=12345", False),
-    ("__Host-SID=12345; Secure", False),
-    ("__Host-SID=12345; Domain=site.example", False),
-    ("__Host-SID=12345; Domain=site.example; Path=/", False),
-    ("__Host-SID=12345; Secure; Domain=site.example; Path=/", False),
-    ("__Host-SID=12345; Secure; Path=/", True),
-]
 
 
 def raises_value_error(function, *args) -> bool:
