@@ -1,9 +1,9 @@
 """Run an assembled exercise notebook headless and collect what its checks said.
 
-Every cell has a time limit: a cell that runs too long is interrupted and the
-rest of the notebook still runs. If the learner's code kills the kernel
-(``os._exit``, a crash), a new kernel replays the cells before it and the run
-goes on after it, so one broken answer costs only that exercise.
+Every cell has a time limit. When a cell runs too long, or the learner's code
+kills the kernel (``os._exit``, a crash), a fresh kernel replays the cells
+before it and the run goes on after it, so one broken answer costs only that
+exercise, even code that ignores KeyboardInterrupt.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from nbclient.util import run_sync
 from .checks import RESULTS_FILE_ENV
 from .exercise_notebooks import exercise_of, is_check_cell
 
-MAX_KERNEL_RESTARTS = 5
+MAX_FRESH_KERNELS = 5
 _quiet_log = logging.getLogger("course.execution")
 _quiet_log.addHandler(logging.NullHandler())
 _quiet_log.propagate = False
@@ -51,6 +51,7 @@ def execute(
     cwd: Path,
     cell_timeout: float,
     on_cell: Callable[[int, int], None] | None = None,
+    on_kernel: Callable[[int], None] | None = None,
 ) -> Execution:
     """Run every code cell of ``notebook`` (in place) in a fresh python3 kernel."""
     started = time.monotonic()
@@ -62,7 +63,10 @@ def execute(
         client = NotebookClient(
             notebook,
             timeout=max(1, int(cell_timeout)),
+            # At the limit: interrupt, and don't wait for a reply that a loop ignoring
+            # KeyboardInterrupt would never send; the kernel is then replaced (below).
             interrupt_on_timeout=True,
+            error_on_timeout={"ename": "TimeoutError", "evalue": f"cell ran over {cell_timeout:g} s", "traceback": []},
             allow_errors=True,
             kernel_name="python3",
             resources={"metadata": {"path": str(cwd)}},
@@ -70,48 +74,44 @@ def execute(
             shutdown_kernel="immediate",  # nothing to save: don't wait for a polite exit
         )
         code_cells = [index for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
-        restarts = 0
+        fresh_kernels = 0
         skipped: set[int] = set()
-        position = 0
-        client.km = client.create_kernel_manager()
-        client.start_new_kernel(env=env)
-        client.start_new_kernel_client()
+        _start_kernel(client, env, on_kernel)
         try:
-            while position < len(code_cells):
-                index = code_cells[position]
+            for position, index in enumerate(code_cells):
                 cell = notebook.cells[index]
                 if on_cell:
                     on_cell(position + 1, len(code_cells))
+                exercise = _exercise_near(notebook, index)
                 cell_started = time.monotonic()
                 try:
                     client.execute_cell(cell, index)
                     if not run_sync(client.km.is_alive)():
                         # The reply can arrive before the process is gone: same thing.
                         raise DeadKernelError("Kernel died")
+                    problem = None
+                    if time.monotonic() - cell_started >= cell_timeout - 0.05:
+                        problem = CellProblem(exercise, "timeout", f"stopped after the {cell_timeout:g} s time limit")
                 except DeadKernelError:
-                    exercise = _exercise_near(notebook, index)
-                    execution.problems.append(CellProblem(exercise, "kernel died", _what_died(cell, exercise)))
-                    skipped.add(index)
-                    restarts += 1
-                    if restarts > MAX_KERNEL_RESTARTS:
-                        execution.problems.append(CellProblem(None, "kernel died", "gave up after repeated kernel deaths"))
-                        break
-                    _restart(client, env)
-                    for earlier in code_cells[:position]:
-                        if earlier not in skipped and not _is_check_like(notebook.cells[earlier]):
-                            client.execute_cell(notebook.cells[earlier], earlier)
-                    position += 1
-                    continue
-                elapsed = time.monotonic() - cell_started
-                if elapsed >= cell_timeout - 0.05:
-                    execution.problems.append(
-                        CellProblem(_exercise_near(notebook, index), "timeout", f"stopped after the {cell_timeout:g} s time limit")
-                    )
-                else:
+                    problem = CellProblem(exercise, "kernel died", _what_died(cell, exercise))
+                if problem is None:
                     error = _error_output(cell)
                     if error and not _is_check_like(cell):
-                        execution.problems.append(CellProblem(_exercise_near(notebook, index), "error", error))
-                position += 1
+                        execution.problems.append(CellProblem(exercise, "error", error))
+                    continue
+                # The kernel is dead, or may still be stuck in that cell: carry on in a
+                # fresh kernel that has run everything before it except the culprit.
+                execution.problems.append(problem)
+                skipped.add(index)
+                fresh_kernels += 1
+                if fresh_kernels > MAX_FRESH_KERNELS:
+                    execution.problems.append(CellProblem(None, problem.kind, "gave up after repeated time-outs or kernel deaths"))
+                    break
+                client._cleanup_kernel()
+                _start_kernel(client, env, on_kernel)
+                for earlier in code_cells[:position]:
+                    if earlier not in skipped and not _is_check_like(notebook.cells[earlier]):
+                        client.execute_cell(notebook.cells[earlier], earlier)
         finally:
             client._cleanup_kernel()
         for line in results_path.read_text(encoding="utf-8").splitlines():
@@ -123,11 +123,14 @@ def execute(
     return execution
 
 
-def _restart(client: NotebookClient, env: dict) -> None:
-    client._cleanup_kernel()
+def _start_kernel(client: NotebookClient, env: dict, on_kernel: Callable[[int], None] | None) -> None:
     client.km = client.create_kernel_manager()
     client.start_new_kernel(env=env)
     client.start_new_kernel_client()
+    # The kernel runs in its own process group; whoever may have to kill us must know it.
+    process_group = getattr(client.km.provisioner, "pgid", None)
+    if on_kernel and process_group:
+        on_kernel(process_group)
 
 
 def _is_check_like(cell) -> bool:

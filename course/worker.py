@@ -47,7 +47,14 @@ def check_notebook(solution: Path | None, notebook: Path, hidden: Path | None, c
     def report_progress(done: int, total: int) -> None:
         print(json.dumps({"progress": [done, total]}), file=sys.stderr, flush=True)
 
-    execution = execute(assembled.notebook, cwd=cwd, cell_timeout=cell_timeout, on_cell=report_progress if progress else None)
+    def report_kernel(process_group: int) -> None:
+        # The parent kills this group too if we overrun our hard time limit.
+        print(json.dumps({"kernel_process_group": process_group}), file=sys.stderr, flush=True)
+
+    execution = execute(
+        assembled.notebook, cwd=cwd, cell_timeout=cell_timeout,
+        on_cell=report_progress if progress else None, on_kernel=report_kernel,
+    )
     results = outcomes(exercises, execution, assembled.missing_answers, with_hidden=hidden is not None)
     return {
         "status": "checked",

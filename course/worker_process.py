@@ -44,8 +44,9 @@ def run_worker(
     )
     stderr_lines: list[str] = []
     stdout_lines: list[str] = []
+    kernel_groups: list[int] = []
     readers = [
-        threading.Thread(target=_read_progress, args=(process, on_progress, stderr_lines), daemon=True),
+        threading.Thread(target=_read_stderr, args=(process, on_progress, kernel_groups, stderr_lines), daemon=True),
         threading.Thread(target=lambda: stdout_lines.extend(process.stdout), daemon=True),
     ]
     for reader in readers:
@@ -53,11 +54,13 @@ def run_worker(
     try:
         process.wait(timeout=hard_limit)
     except subprocess.TimeoutExpired:
-        _kill_group(process)
+        _kill_group(process.pid)
+        for group in kernel_groups:  # kernels live in process groups of their own
+            _kill_group(group)
         process.wait()
         return {"status": "timeout", "message": f"the notebook did not finish within {hard_limit:g} s", "exercises": []}
     finally:
-        _kill_group(process)  # the kernel, if the worker left one behind
+        _kill_group(process.pid)  # anything the worker started and left behind
         for reader in readers:
             reader.join(timeout=2)
         process.stdout.close()
@@ -72,18 +75,20 @@ def run_worker(
     return {"status": "error", "message": f"the checker crashed ({detail[-300:] or 'no output'})", "exercises": []}
 
 
-def _read_progress(process: subprocess.Popen, on_progress, stderr_lines: list[str]) -> None:
+def _read_stderr(process: subprocess.Popen, on_progress, kernel_groups: list[int], stderr_lines: list[str]) -> None:
     for line in process.stderr:
         if line.startswith('{"progress"'):
             if on_progress:
                 done, total = json.loads(line)["progress"]
                 on_progress(done, total)
+        elif line.startswith('{"kernel_process_group"'):
+            kernel_groups.append(json.loads(line)["kernel_process_group"])
         else:
             stderr_lines.append(line)
 
 
-def _kill_group(process: subprocess.Popen) -> None:
+def _kill_group(group: int) -> None:
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(group, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass

@@ -69,3 +69,12 @@ def broken_syntax(source: str) -> str:
 
 def exits_the_kernel(source: str) -> str:
     return source.replace("### BEGIN SOLUTION", "### BEGIN SOLUTION\n    import os\n    os._exit(3)", 1)
+
+
+def ignores_interrupts(source: str) -> str:
+    """An answer that loops forever and shrugs off KeyboardInterrupt."""
+    return source.replace(
+        "### BEGIN SOLUTION",
+        "### BEGIN SOLUTION\n    import signal\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass",
+        1,
+    )

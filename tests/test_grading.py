@@ -32,6 +32,7 @@ def graded_class(tmp_path_factory):
         "fay-fake-checks": cb.with_fake_checks(stub),
         "gus-os-exit": cb.with_answer(done, "00.3", cb.exits_the_kernel(cb.answer_source(done, "00.3"))),
         "hal-top-level-error": cb.with_cell_before_first_answer(done, "raise RuntimeError('oops')"),
+        "kai-ignores-interrupts": cb.with_answer(done, "00.2", cb.ignores_interrupts(cb.answer_source(done, "00.2"))),
     }
     for name, notebook in learners.items():
         (root / name).mkdir()
@@ -61,6 +62,7 @@ def test_csv_has_a_sorted_row_per_learner_with_points_per_exercise(graded_class)
         ["hal-top-level-error", "1", "1", "1", "3"],
         ["ivy-nothing-handed-in", "0", "0", "0", "0"],
         ["jo-not-a-notebook", "0", "0", "0", "0"],
+        ["kai-ignores-interrupts", "1", "0", "1", "2"],  # a fresh kernel carries on after the stuck cell
     ]
 
 
@@ -85,7 +87,7 @@ def test_results_json_per_learner(graded_class):
 
 def test_markdown_report_gives_pass_rates_and_problems(graded_class):
     _, _, report, _ = graded_class
-    assert "| 00.1 | Read a response header | 5/10 | 50% |" in report
+    assert "| 00.1 | Read a response header | 6/11 | 55% |" in report
     assert "**cy-infinite-loop** 00.2: timeout" in report
     assert "**ivy-nothing-handed-in** `00-start-here.ipynb`: missing" in report
     assert "kernel died" in report
