@@ -13,11 +13,16 @@ import importlib
 import inspect
 import json
 import os
+import signal
+import threading
 import traceback
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 RESULTS_FILE_ENV = "COURSE_RESULTS_FILE"
+# Longer than any honest check takes; shorter than a learner's patience.
+CHECK_TIME_LIMIT_SECONDS = 20
 
 Namespace = dict[str, Any]
 CheckFunction = Callable[[Namespace], None]
@@ -46,9 +51,11 @@ class Result:
         return self.status == "pass"
 
     def line(self) -> str:
-        marks = {"pass": "✅", "fail": "❌", "todo": "⬜", "error": "💥"}
+        marks = {"pass": "✅", "fail": "❌", "todo": "⬜", "error": "💥", "timeout": "⏱"}
         text = f"{marks.get(self.status, '?')} {self.id} {self.title}: "
-        text += {"pass": "passed", "fail": "failed", "todo": "not done yet", "error": "error"}[self.status]
+        text += {"pass": "passed", "fail": "failed", "todo": "not done yet", "error": "error", "timeout": "too slow"}[
+            self.status
+        ]
         if self.message:
             text += f" — {self.message}"
         return text
@@ -158,9 +165,17 @@ def run_hidden_tests(path: str, exercise_id: str | None = None, namespace: Names
     return results
 
 
+class CheckTimeout(Exception):
+    """A check ran past CHECK_TIME_LIMIT_SECONDS (an endless loop in the answer, most likely)."""
+
+
 def _run_function(function: CheckFunction, namespace: Namespace, exercise_id: str, title: str, *, kind: str, name: str) -> Result:
     try:
-        function(namespace)
+        with _time_limit(CHECK_TIME_LIMIT_SECONDS):
+            function(namespace)
+    except CheckTimeout:
+        message = f"still running after {CHECK_TIME_LIMIT_SECONDS} s: is there an endless loop in your answer?"
+        return Result(exercise_id, title, "timeout", message, kind, name)
     except NotImplementedError:
         return Result(exercise_id, title, "todo", "replace `raise NotImplementedError()` with your answer", kind, name)
     except AssertionError as error:
@@ -171,6 +186,30 @@ def _run_function(function: CheckFunction, namespace: Namespace, exercise_id: st
     except Exception as error:  # the learner's code may raise anything; report it, don't crash the notebook
         return Result(exercise_id, title, "error", f"{type(error).__name__}: {error}", kind, name)
     return Result(exercise_id, title, "pass", "", kind, name)
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Stop a check that runs too long, so a looping answer does not hang the notebook.
+
+    Uses SIGALRM, so it works where notebooks run code: the main thread on Unix.
+    Elsewhere checks simply run without a limit (course check/grade still have theirs).
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise CheckTimeout()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _failed_assert_source(error: AssertionError) -> str:

@@ -1,0 +1,68 @@
+"""check(): one clear line per exercise, a hint only when asked, and no hanging on a looping answer."""
+
+from __future__ import annotations
+
+import pytest
+
+import course.checks as checks
+from course.checks import check
+
+
+@pytest.fixture
+def solved_namespace(live_server):
+    import requests
+
+    def server_software(base_url):
+        return requests.get(f"{base_url}/health").headers["Server"]
+
+    return {"server_software": server_software}
+
+
+def test_pass_is_one_line(solved_namespace, capsys):
+    check("00.1", namespace=solved_namespace)
+    assert capsys.readouterr().out == "✅ 00.1 Read a response header: passed\n"
+
+
+def test_not_done_yet_points_to_the_hint(capsys):
+    def server_software(base_url):
+        raise NotImplementedError()
+
+    check("00.1", namespace={"server_software": server_software})
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "⬜ 00.1 Read a response header: not done yet — replace `raise NotImplementedError()` with your answer",
+        '   Stuck? check("00.1", hint=True) gives a hint.',
+    ]
+
+
+def test_hint_only_when_asked(capsys):
+    check("00.1", hint=True, namespace={})
+    out = capsys.readouterr().out
+    assert "define server_software first" in out
+    assert "Hint: response.headers is a case-insensitive dict" in out
+
+
+def test_unknown_exercise_says_which_exist(capsys):
+    check("00.9", namespace={})
+    assert "there is no exercise '00.9' (lesson 00 has: 00.1, 00.2, 00.3)" in capsys.readouterr().out
+
+
+def test_a_looping_answer_is_stopped(monkeypatch, capsys):
+    monkeypatch.setattr(checks, "CHECK_TIME_LIMIT_SECONDS", 0.5)
+
+    def server_software(base_url):
+        while True:
+            pass
+
+    check("00.1", namespace={"server_software": server_software})
+    assert "⏱ 00.1 Read a response header: too slow — still running after 0.5 s" in capsys.readouterr().out
+
+
+def test_results_are_recorded_for_the_checker(tmp_path, monkeypatch, capsys):
+    import json
+
+    results = tmp_path / "results.jsonl"
+    monkeypatch.setenv(checks.RESULTS_FILE_ENV, str(results))
+    check("00.1", namespace={})
+    record = json.loads(results.read_text())
+    assert (record["id"], record["status"], record["kind"]) == ("00.1", "fail", "check")
