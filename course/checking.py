@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-
 from .layout import EXERCISES_DIR, SOLUTIONS_DIR, template_for
 from .terminal import Terminal, bar
 from .worker_process import run_worker
@@ -17,10 +15,6 @@ MARKS = {"pass": "✅", "fail": "❌", "todo": "⬜", "error": "💥", "timeout"
 def check_notebook(notebook: Path, *, cell_timeout: float, hints: bool, terminal: Terminal, solutions_dir: Path = SOLUTIONS_DIR) -> tuple[int, int]:
     """Check one notebook and print its report; returns (passed, total)."""
     solution = template_for(notebook, solutions_dir)
-    try:
-        code_cells = sum(1 for cell in nbformat.read(solution or notebook, as_version=4).cells if cell.cell_type == "code")
-    except Exception:  # an unreadable notebook: the worker reports why
-        code_cells = 20
     terminal.progress(f"Checking {notebook.name} ...")
     report = run_worker(
         solution,
@@ -28,7 +22,6 @@ def check_notebook(notebook: Path, *, cell_timeout: float, hints: bool, terminal
         hidden=None,
         cell_timeout=cell_timeout,
         cwd=notebook.resolve().parent,
-        code_cells=code_cells,
         on_progress=lambda done, total: terminal.progress(f"Checking {notebook.name} {bar(done, total)}"),
     )
     terminal.clear_progress()

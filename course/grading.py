@@ -20,6 +20,7 @@ from .layout import EXERCISES_DIR, SOLUTIONS_DIR, hidden_tests_for, solution_not
 from .terminal import Terminal, bar
 from .worker import exercises_in
 from .exercise_notebooks import make_exercise
+from .scoring import zero_outcomes
 from .worker_process import run_worker
 
 RESULTS_FILE = "results.json"
@@ -31,7 +32,6 @@ class Lesson:
     solution: Path
     hidden: Path | None
     exercises: list  # course.checks.Exercise, in notebook order
-    code_cells: int
 
 
 @dataclass
@@ -53,8 +53,7 @@ def load_lessons(solutions_dir: Path, only: list[str] | None) -> list[Lesson]:
         if only and solution.name[:2] not in only:
             continue
         template = make_exercise(nbformat.read(solution, as_version=4), solution.name)
-        code_cells = sum(1 for cell in template.cells if cell.cell_type == "code")
-        lessons.append(Lesson(solution, hidden_tests_for(solution), exercises_in(template), code_cells))
+        lessons.append(Lesson(solution, hidden_tests_for(solution), exercises_in(template)))
     return lessons
 
 
@@ -94,7 +93,6 @@ def grade(
                 hidden=lesson.hidden,
                 cell_timeout=cell_timeout,
                 cwd=EXERCISES_DIR if EXERCISES_DIR.is_dir() else learner,
-                code_cells=lesson.code_cells,
             ): (learner, lesson)
             for learner, lesson in tasks
         }
@@ -103,12 +101,7 @@ def grade(
             report = future.result()
             if not report.get("exercises"):
                 # The worker died or timed out: every exercise of the lesson scores 0 with the reason.
-                report["exercises"] = [
-                    {"id": ex.id, "title": ex.title, "points_possible": ex.points, "points": 0,
-                     "status": report["status"], "message": report["message"], "hint": ex.hint,
-                     "tests": [{"name": ex.id, "status": report["status"], "message": report["message"]}]}
-                    for ex in lesson.exercises
-                ]
+                report["exercises"] = zero_outcomes(lesson.exercises, report["status"], report["message"])
             results[learner.name].notebooks[lesson.solution.name] = report
             done += 1
             terminal.progress(f"Grading {bar(done, len(tasks))}")

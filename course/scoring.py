@@ -38,44 +38,40 @@ def outcomes(exercises: list[Exercise], execution: Execution, missing_answers: l
     results = []
     for ex in exercises:
         checks = [r for r in execution.records if r["id"] == ex.id and r["kind"] == "check"]
-        hidden = [r for r in execution.records if r["id"] == ex.id and r["kind"] == "hidden"]
+        check = checks[-1] if checks else None
         problems = [p for p in execution.problems if p.exercise == ex.id]
-        tests: list[TestOutcome] = []
-
         if ex.id in missing_answers:
             status, message = "missing", "the answer cell is missing from the notebook"
-        elif checks:
-            last = checks[-1]
-            status, message = last["status"], last["message"]
-        elif problems:
-            status, message = _status_of(problems[0].kind), problems[0].message
+        elif problems and (check is None or check["status"] != "pass"):
+            # A stuck, dead or broken cell (a SyntaxError, say) explains a failing check best.
+            first = problems[0]
+            status = "timeout" if first.kind == "timeout" else "error"
+            if check is not None and check["status"] not in ("error", "fail"):
+                status = check["status"]
+            then = check["message"] if check is not None and check["message"] != first.message else ""
+            message = first.message + (f" (then: {then})" if then else "")
+        elif check is not None:
+            status, message = check["status"], check["message"]
         else:
             status, message = "error", "the check did not run"
-        # An error in the answer cell (a SyntaxError, say) explains a failing check best.
-        answer_problems = [p for p in problems if p.kind in ("error", "timeout", "kernel died")]
-        if status != "pass" and answer_problems and status not in ("missing",):
-            first = answer_problems[0]
-            status = _status_of(first.kind) if status in ("error", "fail") else status
-            message = f"{first.message}" + (f" (then: {message})" if message and message != first.message else "")
-        tests.append(TestOutcome(ex.id, status, message))
+        tests = [TestOutcome(ex.id, status, message)]
 
         if with_hidden:
-            for record in hidden:
-                tests.append(TestOutcome(f"{ex.id}/hidden/{record['name']}", record["status"], record["message"]))
+            hidden = [r for r in execution.records if r["id"] == ex.id and r["kind"] == "hidden"]
+            tests += [TestOutcome(f"{ex.id}/hidden/{r['name']}", r["status"], r["message"]) for r in hidden]
             finished = any(r["kind"] == "hidden-done" and r["id"] in (ex.id, "*") for r in execution.records)
             if not finished and status == "pass":
                 # The hidden tests were cut off (time limit, dead kernel): they earn nothing.
                 tests.append(TestOutcome(f"{ex.id}/hidden", "error", "the hidden tests did not finish"))
-        passed = all(test.status == "pass" for test in tests)
-        if status == "pass" and not passed:
-            failing = next(test for test in tests if test.status != "pass")
+        failing = next((test for test in tests if test.status != "pass"), None)
+        if status == "pass" and failing is not None:
             status, message = "fail", f"hidden test {failing.name.rpartition('/')[2]}: {failing.message or failing.status}"
         results.append(
             ExerciseOutcome(
                 id=ex.id,
                 title=ex.title,
                 points_possible=ex.points,
-                points=ex.points if passed else 0,
+                points=0 if failing else ex.points,
                 status=status,
                 message=message,
                 hint=ex.hint,
@@ -85,5 +81,9 @@ def outcomes(exercises: list[Exercise], execution: Execution, missing_answers: l
     return results
 
 
-def _status_of(problem_kind: str) -> str:
-    return {"timeout": "timeout", "kernel died": "error", "error": "error"}.get(problem_kind, "error")
+def zero_outcomes(exercises: list[Exercise], status: str, message: str) -> list[dict]:
+    """Every exercise scores 0 for one reason (a missing, unreadable or timed-out notebook)."""
+    return [
+        ExerciseOutcome(ex.id, ex.title, ex.points, 0, status, message, ex.hint, [TestOutcome(ex.id, status, message)]).as_dict()
+        for ex in exercises
+    ]

@@ -21,13 +21,12 @@ from .checks import Exercise, exercises_of, find
 from .exercise_notebooks import NotebookFormatError, assemble, exercise_ids, make_exercise, template_from_learner
 from .layout import lesson_number
 from .notebook_execution import execute
-from .scoring import ExerciseOutcome, outcomes
+from .scoring import outcomes, zero_outcomes
 
 
 def check_notebook(solution: Path | None, notebook: Path, hidden: Path | None, cell_timeout: float, cwd: Path, progress: bool = False) -> dict:
     """Check ``notebook`` against the exercise made from ``solution`` (or, without the
     solutions, against the checks registered for its lesson)."""
-    learner = None
     if solution is not None:
         template = make_exercise(nbformat.read(solution, as_version=4), solution.name)
         exercises = exercises_in(template)
@@ -73,9 +72,6 @@ def exercises_in(template) -> list[Exercise]:
         except KeyError:
             # A check cell with no registered check is a course defect; it scores nothing.
             found.append(Exercise(exercise_id, f"(unknown exercise {exercise_id})", "", 1, _no_such_check))
-    if not found:
-        lesson = template.metadata.get("course", {}).get("lesson")
-        found = exercises_of(lesson) if lesson else []
     return found
 
 
@@ -84,10 +80,7 @@ def _no_such_check(namespace) -> None:
 
 
 def _unusable(exercises: list[Exercise], status: str, message: str) -> dict:
-    results = [
-        ExerciseOutcome(ex.id, ex.title, ex.points, 0, status, message, ex.hint) for ex in exercises
-    ]
-    return {"status": status, "message": message, "seconds": 0.0, "exercises": [r.as_dict() for r in results]}
+    return {"status": status, "message": message, "seconds": 0.0, "exercises": zero_outcomes(exercises, status, message)}
 
 
 def main(argv: list[str] | None = None) -> int:

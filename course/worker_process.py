@@ -13,6 +13,7 @@ from typing import Callable
 
 # Kernel start-up, the server, imports: what a notebook needs beyond its cells.
 BASE_SECONDS = 30.0
+UNREADABLE_NOTEBOOK_CELLS = 20
 
 
 def run_worker(
@@ -22,7 +23,6 @@ def run_worker(
     hidden: Path | None,
     cell_timeout: float,
     cwd: Path,
-    code_cells: int,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Run one notebook's checks in a new process group; kill the whole group at the limit."""
@@ -37,7 +37,7 @@ def run_worker(
     if on_progress:
         command.append("--progress")
     # Every cell may use its whole limit (and a hidden-tests cell follows each check).
-    hard_limit = BASE_SECONDS + cell_timeout * code_cells * 2
+    hard_limit = BASE_SECONDS + cell_timeout * _code_cells(solution or notebook) * 2
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -73,6 +73,14 @@ def run_worker(
             continue
     detail = "".join(stderr_lines[-5:]).strip()
     return {"status": "error", "message": f"the checker crashed ({detail[-300:] or 'no output'})", "exercises": []}
+
+
+def _code_cells(notebook: Path) -> int:
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        return sum(1 for cell in cells if cell.get("cell_type") == "code")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return UNREADABLE_NOTEBOOK_CELLS  # the worker will say what is wrong with it
 
 
 def _read_stderr(process: subprocess.Popen, on_progress, kernel_groups: list[int], stderr_lines: list[str]) -> None:

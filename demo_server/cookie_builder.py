@@ -17,7 +17,6 @@ Used by the demo server's ``/cookies/set`` and lesson 01's widget.
 from __future__ import annotations
 
 import string
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -95,7 +94,6 @@ def build_set_cookie(
             raise ValueError(f"SameSite is 'Strict', 'Lax' or 'None' (or leave it out), not {samesite!r}")
         parts.append(f"SameSite={SAMESITE_VALUES[samesite.lower()]}")
     header = "; ".join(parts)
-    now = time.time() if now is None else now
     return BuiltCookie(header=header, verdict=judge_set_cookie(header, now=now, request_host=request_host))
 
 

@@ -9,7 +9,6 @@ demo key and get the same tokens on every run (RSA keys cannot be seeded).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import secrets
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from .base64url import b64url_encode
 
 ALGORITHM = "EdDSA"
 
@@ -97,7 +97,3 @@ class KeyRing:
 def _okp_members(public_key: Ed25519PublicKey) -> dict[str, str]:
     raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     return {"crv": "Ed25519", "kty": "OKP", "x": b64url_encode(raw)}
-
-
-def b64url_encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")

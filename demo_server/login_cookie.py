@@ -12,23 +12,16 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
+from itsdangerous import BadSignature, SignatureExpired
 
-from .context import clock
+from .clocked_session import ClockedTimestampSigner
 
 LOGIN_LIFETIME_SECONDS = 3600
 _SALT = "sessions-live lesson 01 login cookie"  # keeps these signatures apart from other uses of the key
 
 
-class _ClockSigner(TimestampSigner):
-    """A TimestampSigner that asks the demo server's clock for the time."""
-
-    def get_timestamp(self) -> int:
-        return int(clock().now())
-
-
-def _signer() -> _ClockSigner:
-    return _ClockSigner(current_app.secret_key, salt=_SALT, digest_method=hashlib.sha256)
+def _signer() -> ClockedTimestampSigner:
+    return ClockedTimestampSigner(current_app.secret_key, salt=_SALT, digest_method=hashlib.sha256)
 
 
 def issue(username: str) -> str:

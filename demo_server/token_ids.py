@@ -7,11 +7,12 @@ TEACHING ONLY, like demo_server.keys: seeded ids are predictable.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
 import threading
+
+from .base64url import b64url_encode
 
 
 class TokenIds:
@@ -28,4 +29,4 @@ class TokenIds:
             self._counter += 1
             counter = self._counter
         stream = hmac.new(self._seed, f"token id {counter}".encode(), hashlib.sha512).digest()
-        return base64.urlsafe_b64encode(stream[:nbytes]).rstrip(b"=").decode("ascii")
+        return b64url_encode(stream[:nbytes])

@@ -11,7 +11,6 @@ INSECURE_DEMOS=True.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import hmac
@@ -22,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask import jsonify, request
 from werkzeug.exceptions import Unauthorized
 
+from ..base64url import b64url_decode
 from ..insecure import insecure, insecure_blueprint
 from .jwt_auth import token_service
 
@@ -41,9 +41,9 @@ def me():
         raise Unauthorized("send 'Authorization: Bearer <token>'")
     try:
         header_part, payload_part, signature_part = token.strip().split(".")
-        header = json.loads(_b64url_decode(header_part))
-        claims = json.loads(_b64url_decode(payload_part))
-        signature = _b64url_decode(signature_part)
+        header = json.loads(b64url_decode(header_part))
+        claims = json.loads(b64url_decode(payload_part))
+        signature = b64url_decode(signature_part)
     except (ValueError, binascii.Error):
         raise Unauthorized("malformed token") from None
     if not isinstance(header, dict) or not isinstance(claims, dict):
@@ -67,7 +67,3 @@ def me():
     else:
         raise Unauthorized(f"unsupported algorithm {algorithm!r}")
     return jsonify({"user": claims.get("sub"), "claims": claims})
-
-
-def _b64url_decode(text: str) -> bytes:
-    return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
