@@ -47,7 +47,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 notebooks: $(STAMP)
-	$(BIN)/python -m course.notebook_runner notebooks/*.ipynb solutions/*.ipynb
+	$(BIN)/python -m course.authoring.notebook_runner notebooks/*.ipynb solutions/*.ipynb
 
 exercises: $(STAMP)
 	$(BIN)/course make-exercises

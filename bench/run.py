@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import demo_server  # noqa: E402
-from course import grading  # noqa: E402
+from course.grading import grade_command as grading  # noqa: E402
 from course.terminal import Terminal  # noqa: E402
 from tests import class_builder as cb  # noqa: E402
 
@@ -48,7 +48,7 @@ def weak_key_attack_ms(runs: int = 5) -> tuple[float, float]:
     time to try every word against a cookie whose key is not in the list)."""
     import secrets
 
-    from course.flask_session_cookie import guess_secret_key, sign_session
+    from course.lessons.by_hand.flask_session_cookie import guess_secret_key, sign_session
 
     client = demo_server.create_app({"INSECURE_DEMOS": True}).test_client()
     client.post("/vuln/signed/login", json={"username": "mallory", "password": "let-me-in"})
@@ -74,8 +74,23 @@ def wall_seconds(command: list[str]) -> float:
 
 
 def nbval_seconds(notebook: Path) -> float:
-    return wall_seconds([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--nbval",
-                         "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", str(notebook.relative_to(ROOT))])
+    return wall_seconds(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            "tests/nbval_sanitize.cfg",
+            str(notebook.relative_to(ROOT)),
+        ]
+    )
 
 
 def grade_class_of_five_seconds() -> float:
@@ -94,26 +109,39 @@ def grade_class_of_five_seconds() -> float:
             (root / name).mkdir()
             nbformat.write(notebook, root / name / "00-start-here.ipynb")
         started = time.perf_counter()
-        grading.grade(root, csv_path=root / "g.csv", md_path=root / "r.md", jobs=2, cell_timeout=10, terminal=Terminal())
+        grading.grade(
+            root, csv_path=root / "g.csv", md_path=root / "r.md", jobs=2, cell_timeout=10, terminal=Terminal()
+        )
         return time.perf_counter() - started
 
 
 def main() -> int:
-    results: dict = {"date": date.today().isoformat(), "machine": f"{platform.machine()}, Python {platform.python_version()}"}
+    results: dict = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, Python {platform.python_version()}",
+    }
     starts = server_start_ms()
     results["server_start_ms"] = {"median": round(statistics.median(starts), 1), "max": round(max(starts), 1)}
     found_ms, whole_list_ms = weak_key_attack_ms()
     results["weak_key_attack_ms"] = {"found": found_ms, "whole_list": whole_list_ms}
-    results["course_check_s"] = round(wall_seconds([sys.executable, "-m", "course.cli", "check", "exercises/00-start-here.ipynb"]), 2)
+    results["course_check_s"] = round(
+        wall_seconds([sys.executable, "-m", "course.cli", "check", "exercises/00-start-here.ipynb"]), 2
+    )
     results["grade_class_of_five_s"] = round(grade_class_of_five_seconds(), 1)
     notebooks = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
     results["nbval_s"] = {f"{p.parent.name}/{p.name}": round(nbval_seconds(p), 1) for p in notebooks}
 
     print("| measure | result | target |")
     print("|---|---|---|")
-    print(f"| demo server start until first answer, median of 20 | {results['server_start_ms']['median']} ms (max {results['server_start_ms']['max']} ms) | < 100 ms |")
+    print(
+        f"| demo server start until first answer, median of 20 | {results['server_start_ms']['median']} ms "
+        f"(max {results['server_start_ms']['max']} ms) | < 100 ms |"
+    )
     attack = results["weak_key_attack_ms"]
-    print(f"| lesson 02: weak SECRET_KEY found from the word list | {attack['found']} ms (whole list: {attack['whole_list']} ms) | < 2 s |")
+    print(
+        f"| lesson 02: weak SECRET_KEY found from the word list | {attack['found']} ms "
+        f"(whole list: {attack['whole_list']} ms) | < 2 s |"
+    )
     print(f"| `course check exercises/00-start-here.ipynb` | {results['course_check_s']} s | < 5 s |")
     print(f"| `course grade`, class of five, 2 jobs | {results['grade_class_of_five_s']} s | < 30 s |")
     for name, seconds in results["nbval_s"].items():

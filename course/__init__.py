@@ -9,9 +9,9 @@ session with stable headers, ``check("00.1")`` checks an exercise. On the
 command line: ``course check`` and ``course grade`` (see ``course --help``).
 """
 
-from . import _fast_imports  # noqa: F401  (first: speeds up every later import)
-from .checks import check
-from .http_client import new_client
-from .http_display import show
+from course import _fast_imports  # noqa: F401  (first: speeds up every later import)
+from course.checks import check
+from course.lessons.client import new_client
+from course.lessons.display import show
 
 __all__ = ["check", "new_client", "show"]

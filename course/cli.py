@@ -6,9 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import checking, grading, make_exercises
-from .layout import EXERCISES_DIR, SOLUTIONS_DIR
-from .terminal import Terminal
+from course.authoring import make_exercises
+from course.grading import check_command as checking
+from course.grading import grade_command as grading
+from course.layout import EXERCISES_DIR, SOLUTIONS_DIR
+from course.terminal import Terminal
 
 
 def positive_number(text: str) -> float:
@@ -36,20 +38,35 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="check your exercise notebook(s) and say what to do next")
-    check.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
-                       help="exercise notebook(s) to check (default: the next unfinished one in exercises/)")
+    check.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        metavar="NOTEBOOK",
+        help="exercise notebook(s) to check (default: the next unfinished one in exercises/)",
+    )
     check.add_argument("--hint", action="store_true", help="show the hint of each unfinished exercise")
-    check.add_argument("--timeout", type=positive_number, default=checking.DEFAULT_CELL_TIMEOUT,
-                       help="seconds each cell may run (default: %(default)s)")
+    check.add_argument(
+        "--timeout",
+        type=positive_number,
+        default=checking.DEFAULT_CELL_TIMEOUT,
+        help="seconds each cell may run (default: %(default)s)",
+    )
 
     grade = commands.add_parser("grade", help="grade a folder of submissions (one folder per learner)")
     grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
     grade.add_argument("--csv", type=Path, default=Path("grades.csv"), help="CSV of points (default: %(default)s)")
     grade.add_argument("--md", type=Path, default=Path("report.md"), help="Markdown report (default: %(default)s)")
     grade.add_argument("--jobs", type=positive_int, default=2, help="notebooks graded at once (default: %(default)s)")
-    grade.add_argument("--timeout", type=positive_number, default=10.0,
-                       help="seconds each cell may run before it is cut off (default: %(default)s)")
-    grade.add_argument("--lessons", help="comma-separated lesson numbers to grade, e.g. 00,01 (default: those handed in)")
+    grade.add_argument(
+        "--timeout",
+        type=positive_number,
+        default=10.0,
+        help="seconds each cell may run before it is cut off (default: %(default)s)",
+    )
+    grade.add_argument(
+        "--lessons", help="comma-separated lesson numbers to grade, e.g. 00,01 (default: those handed in)"
+    )
 
     make = commands.add_parser("make-exercises", help="write exercises/ from solutions/ (maintainers)")
     make.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
@@ -76,8 +93,13 @@ def _grade(args: argparse.Namespace, terminal: Terminal) -> int:
         lessons = [part.strip().zfill(2) for part in args.lessons.split(",") if part.strip()]
     try:
         results = grading.grade(
-            args.submissions, csv_path=args.csv, md_path=args.md, jobs=args.jobs,
-            cell_timeout=args.timeout, lessons_wanted=lessons, terminal=terminal,
+            args.submissions,
+            csv_path=args.csv,
+            md_path=args.md,
+            jobs=args.jobs,
+            cell_timeout=args.timeout,
+            lessons_wanted=lessons,
+            terminal=terminal,
         )
     except ValueError as error:
         terminal.say(f"course grade: {error}")
@@ -98,7 +120,9 @@ def _make_exercises(args: argparse.Namespace, terminal: Terminal) -> int:
     for name in written:
         terminal.say(f"wrote exercises/{name}")
     for name in refused:
-        terminal.say(f"kept exercises/{name}: it has someone's work in it (use --force to replace it; a backup is kept)")
+        terminal.say(
+            f"kept exercises/{name}: it has someone's work in it (use --force to replace it; a backup is kept)"
+        )
     if not written and not refused:
         terminal.say("exercises/ is up to date.")
     return 1 if refused else 0

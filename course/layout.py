@@ -49,7 +49,7 @@ def template_for(notebook: Path, solutions_dir: Path = SOLUTIONS_DIR) -> Path | 
     try:
         return solution_for(notebook, solutions_dir)
     except LookupError:
-        from .checks import exercises_of
+        from course.checks import exercises_of
 
         number = lesson_number(notebook.name)
         if number and exercises_of(number):

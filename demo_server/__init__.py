@@ -8,11 +8,11 @@
 Importing this package starts nothing and reads no secrets.
 """
 
-from .app import create_app
-from .clock import DEMO_EPOCH, ManualClock, SystemClock
-from .keys import demo_key
-from .runner import DemoServer, current, serve_app, start, stop
-from .users import DEMO_USERS
+from demo_server.app import create_app
+from demo_server.clock import DEMO_EPOCH, ManualClock, SystemClock
+from demo_server.keys import demo_key
+from demo_server.runner import DemoServer, current, serve_app, start, stop
+from demo_server.users import DEMO_USERS
 
 __all__ = [
     "DEMO_EPOCH",

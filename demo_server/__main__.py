@@ -7,9 +7,9 @@ import sys
 
 from werkzeug.serving import make_server
 
-from .app import create_app
-from .clock import ManualClock, SystemClock
-from .runner import HOST, QuietRequestHandler
+from demo_server.app import create_app
+from demo_server.clock import ManualClock, SystemClock
+from demo_server.runner import HOST, QuietRequestHandler
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -7,12 +7,20 @@ from typing import Any, Mapping
 
 from flask import Flask, jsonify
 
-from .blueprints import insecure_blueprints, secure_blueprints
-from .clock import ManualClock
-from .cookie_limits import reject_oversized_cookies
-from .errors import register_error_handlers
-from .insecure import label_of
-from .clocked_session import ClockedSessionInterface
+from demo_server import context, users
+from demo_server.basics import views as basics
+from demo_server.clock import ManualClock
+from demo_server.cookies import views as cookies
+from demo_server.sessions import service as sessions_service
+from demo_server.sessions import views as sessions
+from demo_server.signed import views as signed
+from demo_server.signed.clocked_session import ClockedSessionInterface
+from demo_server.tokens import service as tokens_service
+from demo_server.tokens import views as tokens
+from demo_server.vulnerable import insecure_blueprints
+from demo_server.vulnerable.labels import ASVS_VERSION, label_of
+from demo_server.web.cookie_limits import reject_oversized_cookies
+from demo_server.web.errors import register_error_handlers
 
 DEFAULT_CONFIG: dict[str, Any] = {
     # Deliberately vulnerable endpoints exist only when this is True.
@@ -37,13 +45,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             raise TypeError(f"config keys must be strings, got {unknown_type!r}")
         app.config.update(config)
 
-    app.extensions["demo_clock"] = app.config["CLOCK"] or ManualClock()
+    # The services every blueprint may use, each set up here and read through demo_server.context.
+    app.extensions[context.CLOCK] = app.config["CLOCK"] or ManualClock()
+    users.init_app(app)  # DEMO_USERS, hashed (lessons 03 and 04)
+    sessions_service.init_app(app)  # the server-side session store (lesson 03)
+    tokens_service.init_app(app)  # JWT keys, deny-list and refresh families (lesson 04)
     # Flask's signed session cookie, timestamped by that clock (lesson 02 prints them).
     app.session_interface = ClockedSessionInterface()
     register_error_handlers(app)
     app.before_request(reject_oversized_cookies)
 
-    for blueprint in secure_blueprints():
+    for blueprint in (basics.bp, cookies.bp, signed.bp, tokens.bp, sessions.bp):
         app.register_blueprint(blueprint)
     if app.config["INSECURE_DEMOS"]:
         for blueprint in insecure_blueprints():
@@ -69,6 +81,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             label = label_of(app.view_functions[rule.endpoint])
             if label is not None:
                 listed.append({"path": rule.rule, **label.as_dict()})
-        return jsonify({"enabled": bool(app.config["INSECURE_DEMOS"]), "routes": sorted(listed, key=lambda r: r["path"])})
+        return jsonify(
+            {
+                "enabled": bool(app.config["INSECURE_DEMOS"]),
+                "asvs_version": ASVS_VERSION,
+                "routes": sorted(listed, key=lambda r: r["path"]),
+            }
+        )
 
     return app

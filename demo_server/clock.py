@@ -11,6 +11,14 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """What the server asks of a clock: seconds since the epoch, as ``time.time()``."""
+
+    def now(self) -> float: ...
+
 
 # 2026-01-01T09:00:00Z: the instant every demo starts at unless told otherwise.
 DEMO_EPOCH = 1767258000.0

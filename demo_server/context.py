@@ -1,10 +1,50 @@
-"""Things a view needs from the running app, in one place."""
+"""The app's services, one accessor each: the clock, the users, the session store, the tokens.
+
+``create_app`` installs every one of them (see ``demo_server.app``), the way
+Flask's tutorial calls ``db.init_app(app)``. Inside a request, views call
+``clock()``, ``users()``, ``session_store()`` or ``token_service()``; outside
+one, pass the app (``session_store(app)``), or use ``server.store``,
+``server.users`` and ``server.tokens`` on a running ``DemoServer``.
+"""
 
 from __future__ import annotations
 
-from flask import current_app
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
+
+if TYPE_CHECKING:
+    from demo_server.clock import Clock
+    from demo_server.sessions.stores import SessionStore
+    from demo_server.tokens.service import TokenService
+    from demo_server.users import UserDirectory
+
+# Keys in app.extensions, one per service.
+CLOCK = "demo_server.clock"
+USERS = "demo_server.users"
+SESSION_STORE = "demo_server.session_store"
+TOKENS = "demo_server.tokens"
 
 
-def clock():
+def clock(app: Flask | None = None) -> Clock:
     """The app's injected clock (see demo_server.clock)."""
-    return current_app.extensions["demo_clock"]
+    return _service(CLOCK, app)
+
+
+def users(app: Flask | None = None) -> UserDirectory:
+    """The app's user directory: DEMO_USERS with hashed passwords (see demo_server.users)."""
+    return _service(USERS, app)
+
+
+def session_store(app: Flask | None = None) -> SessionStore:
+    """The app's server-side session store (lesson 03, see demo_server.sessions)."""
+    return _service(SESSION_STORE, app)
+
+
+def token_service(app: Flask | None = None) -> TokenService:
+    """The app's JWT keys and token stores (lesson 04, see demo_server.tokens)."""
+    return _service(TOKENS, app)
+
+
+def _service(key: str, app: Flask | None):
+    return (app or current_app).extensions[key]

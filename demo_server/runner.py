@@ -20,7 +20,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from .app import create_app
+from demo_server import context
+from demo_server.app import create_app
+from demo_server.clock import Clock
+from demo_server.sessions.stores import SessionStore
+from demo_server.tokens.service import TokenService
+from demo_server.users import UserDirectory
 
 HOST = "127.0.0.1"  # loopback only, always: some endpoints are vulnerable on purpose
 READY_TIMEOUT_SECONDS = 5.0
@@ -57,7 +62,7 @@ class QuietRequestHandler(WSGIRequestHandler):
         return SERVER_NAME
 
     def date_time_string(self, timestamp: float | None = None) -> str:
-        clock = self.server.app.extensions["demo_clock"]
+        clock = context.clock(self.server.app)
         return formatdate(clock.now() if timestamp is None else timestamp, usegmt=True)
 
 
@@ -76,8 +81,24 @@ class DemoServer:
         return f"http://{HOST}:{self.port}"
 
     @property
-    def clock(self):
-        return self.app.extensions["demo_clock"]
+    def clock(self) -> Clock:
+        """The server's clock: ``server.clock.advance(60)`` moves its time."""
+        return context.clock(self.app)
+
+    @property
+    def users(self) -> UserDirectory:
+        """The server's users and their password hashes (lessons 03 and 04)."""
+        return context.users(self.app)
+
+    @property
+    def store(self) -> SessionStore:
+        """The server's session store, to look inside as an operator could (lesson 03)."""
+        return context.session_store(self.app)
+
+    @property
+    def tokens(self) -> TokenService:
+        """The server's JWT keys and token stores (lesson 04): ``server.tokens.keys.rotate()``."""
+        return context.token_service(self.app)
 
     @property
     def running(self) -> bool:

@@ -14,7 +14,10 @@ from __future__ import annotations
 import threading
 from typing import Mapping
 
+from flask import Flask
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from demo_server import context
 
 DEMO_USERS: Mapping[str, str] = {
     "alice": "correct-horse-battery",
@@ -71,3 +74,9 @@ class UserDirectory:
                 self._decoy = generate_password_hash("decoy for unknown users", method=self._hash_method)
                 self._plain.clear()
             return self._hashes
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its user directory (``context.users()``); PASSWORD_HASH_METHOD picks the hash."""
+    app.config.setdefault("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH_METHOD)
+    app.extensions[context.USERS] = UserDirectory(DEMO_USERS, app.config["PASSWORD_HASH_METHOD"])

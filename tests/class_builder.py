@@ -6,13 +6,13 @@ import copy
 
 import nbformat
 
-from course.exercise_notebooks import exercise_of, is_check_cell, is_solution_cell, make_exercise
+from course.exercise_format import exercise_of, is_check_cell, is_solution_cell, make_exercise
 
 
 def complete(solution):
     """A learner who solved everything: the solution with outputs cleared."""
     notebook = make_exercise(solution)
-    for cell, solved in zip(notebook.cells, solution.cells):
+    for cell, solved in zip(notebook.cells, solution.cells, strict=True):
         if is_solution_cell(cell):
             cell.source = solved.source
     return notebook
@@ -75,6 +75,7 @@ def ignores_interrupts(source: str) -> str:
     """An answer that loops forever and shrugs off KeyboardInterrupt."""
     return source.replace(
         "### BEGIN SOLUTION",
-        "### BEGIN SOLUTION\n    import signal\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n    while True:\n        pass",
+        "### BEGIN SOLUTION\n    import signal\n    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "    while True:\n        pass",
         1,
     )

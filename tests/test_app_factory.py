@@ -7,15 +7,13 @@ import sys
 
 import pytest
 
-from demo_server import ManualClock, create_app
-from demo_server.insecure import label_of
+from demo_server import ManualClock, context, create_app
+from demo_server.vulnerable.labels import label_of
 
 
 def test_importing_the_package_starts_nothing():
     probe = (
-        "import threading, demo_server, course; "
-        "assert demo_server.current() is None; "
-        "print(threading.active_count())"
+        "import threading, demo_server, course; assert demo_server.current() is None; print(threading.active_count())"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "1", "importing started a thread"
@@ -30,7 +28,7 @@ def test_config_overrides_defaults():
     clock = ManualClock(start=1000)
     app = create_app({"SECRET_KEY": b"k" * 32, "CLOCK": clock})
     assert app.secret_key == b"k" * 32
-    assert app.extensions["demo_clock"] is clock
+    assert app.extensions[context.CLOCK] is clock
 
 
 def test_config_keys_must_be_strings():
@@ -83,12 +81,12 @@ def test_insecure_routes_exist_only_when_asked_for(app, insecure_app):
         return {rule.rule for rule in some_app.url_map.iter_rules() if label_of(some_app.view_functions[rule.endpoint])}
 
     assert labelled(app) == set()
-    assert app.test_client().get("/insecure").json == {"enabled": False, "routes": []}
+    assert app.test_client().get("/insecure").json == {"enabled": False, "asvs_version": "5.0.0", "routes": []}
     assert insecure_app.test_client().get("/insecure").json["enabled"] is True
 
 
 def test_every_insecure_route_is_labelled_and_has_a_fixed_twin(insecure_app):
-    from demo_server.blueprints import insecure_blueprints
+    from demo_server.vulnerable import insecure_blueprints
 
     insecure_names = {bp.name for bp in insecure_blueprints()}
     rules = {rule.rule for rule in insecure_app.url_map.iter_rules()}
@@ -99,4 +97,6 @@ def test_every_insecure_route_is_labelled_and_has_a_fixed_twin(insecure_app):
         assert label is not None, f"{rule.rule} is in an insecure blueprint but says nothing about its flaw"
         assert label.cwe.startswith("CWE-"), f"{rule.rule}: label needs a CWE id"
         assert label.fixed_twin in rules, f"{rule.rule}: its fixed twin {label.fixed_twin} is not a route"
-        assert label.fixed_twin not in {r.rule for r in insecure_app.url_map.iter_rules() if r.endpoint.partition('.')[0] in insecure_names}
+        assert label.fixed_twin not in {
+            r.rule for r in insecure_app.url_map.iter_rules() if r.endpoint.partition(".")[0] in insecure_names
+        }

@@ -10,14 +10,16 @@ from __future__ import annotations
 import pytest
 
 from demo_server import create_app
-from demo_server.blueprints.seed import ARTICLE_ERROR_BODIES
+from demo_server.vulnerable.cookies import ARTICLE_ERROR_BODIES
 
 BAD_BODIES = {
     "malformed JSON": dict(data=b'{"username": "admin", ', content_type="application/json"),
     "wrong content type": dict(data=b"username=admin&password=1234", content_type="application/x-www-form-urlencoded"),
     "JSON that is not an object": dict(data=b'["admin", "1234"]', content_type="application/json"),
     "missing fields": dict(data=b"{}", content_type="application/json"),
-    "wrong field types": dict(data=b'{"username": 1, "password": null, "item": [], "token": 5}', content_type="application/json"),
+    "wrong field types": dict(
+        data=b'{"username": 1, "password": null, "item": [], "token": 5}', content_type="application/json"
+    ),
     "non-UTF-8 bytes": dict(data=b'{"username": "\xff\xfe"}', content_type="application/json"),
 }
 BAD_HEADERS = {
@@ -57,7 +59,11 @@ def _assert_json_error_or_success(response, what):
     assert response.status_code < 500, f"{what}: {response.status_code} {response.get_data(as_text=True)[:200]}"
     if response.status_code >= 400:
         assert response.is_json, f"{what}: error is not JSON: {response.get_data(as_text=True)[:200]}"
-        if response.status_code == 401 and response.request.path.startswith("/seed/") and response.json in ARTICLE_ERROR_BODIES:
+        if (
+            response.status_code == 401
+            and response.request.path.startswith("/seed/")
+            and response.json in ARTICLE_ERROR_BODIES
+        ):
             return  # the seed blueprint answers word for word as the article's code did
         assert isinstance(response.json.get("error"), str) and response.json["error"], f"{what}: no error message"
 

@@ -15,13 +15,19 @@ SOLUTION = ROOT / "solutions" / "00-start-here.ipynb"
 
 
 def course(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "course.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "course.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def test_check_on_the_untouched_exercise_exits_1_and_names_each_exercise():
     result = course("check", str(EXERCISE))
     assert result.returncode == 1
-    for line in ["00.1 Read a response header: not done yet", "00.2 Send a cookie: not done yet", "00.3 See what the server saw: not done yet"]:
+    for line in [
+        "00.1 Read a response header: not done yet",
+        "00.2 Send a cookie: not done yet",
+        "00.3 See what the server saw: not done yet",
+    ]:
         assert line in result.stdout
     assert "0/3 exercises pass." in result.stdout
     assert "Next: in" in result.stdout and "work on 00.1 (Read a response header)" in result.stdout

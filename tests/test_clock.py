@@ -21,7 +21,10 @@ def test_advance_moves_forward():
     assert clock.now() == 130.5
 
 
-@pytest.mark.parametrize(("seconds", "error", "message"), [(-1, ValueError, "forwards"), ("60", TypeError, "number"), (True, TypeError, "number")])
+@pytest.mark.parametrize(
+    ("seconds", "error", "message"),
+    [(-1, ValueError, "forwards"), ("60", TypeError, "number"), (True, TypeError, "number")],
+)
 def test_advance_rejects_nonsense(seconds, error, message):
     with pytest.raises(error, match=message):
         ManualClock().advance(seconds)

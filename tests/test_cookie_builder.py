@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from demo_server import DEMO_EPOCH
-from demo_server.cookie_builder import build_set_cookie
-from demo_server.cookie_rules import RFC_PREFIX_EXAMPLES, judge_set_cookie, parse_set_cookie
+from demo_server.cookies.builder import build_set_cookie
+from demo_server.cookies.rules import RFC_PREFIX_EXAMPLES, judge_set_cookie, parse_set_cookie
 
 NOW = DEMO_EPOCH
 
@@ -60,9 +60,15 @@ def test_a_careful_session_cookie_gets_no_warnings():
 @pytest.mark.parametrize(
     ("header", "warning"),
     [
-        ("sid=1; Max-Age=43200000; Path=/; Secure; HttpOnly; SameSite=Lax", "a lifetime of 500 days is cut to 400 days"),
+        (
+            "sid=1; Max-Age=43200000; Path=/; Secure; HttpOnly; SameSite=Lax",
+            "a lifetime of 500 days is cut to 400 days",
+        ),
         ("sid=1; Expires=Wed, 01 Jan 2031 09:00:00 GMT; Path=/; Secure; HttpOnly; SameSite=Lax", "cut to 400 days"),
-        ("sid=1; Expires=Thu, 01 Jan 2026 10:00:00 GMT; Path=/; Secure; HttpOnly; SameSite=Lax", "the browser's own clock"),
+        (
+            "sid=1; Expires=Thu, 01 Jan 2026 10:00:00 GMT; Path=/; Secure; HttpOnly; SameSite=Lax",
+            "the browser's own clock",
+        ),
         ("sid=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax", "the browser deletes any cookie with this name"),
         ("sid=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; Secure; HttpOnly; SameSite=Lax", "the browser deletes"),
         ("sid=1; Path=/; Secure; HttpOnly; SameSite=Lax", "a session cookie, kept until the browser closes"),
@@ -70,11 +76,20 @@ def test_a_careful_session_cookie_gets_no_warnings():
         ("sid=1; Max-Age=60; Path=/; HttpOnly; SameSite=Lax", "no Secure: it is also sent over plain http"),
         ("sid=1; Max-Age=60; Path=/; Secure; HttpOnly", "no SameSite: Chrome and Edge treat it as Lax"),
         ("sid=1; Max-Age=60; Secure; HttpOnly; SameSite=Lax", "no Path: it applies to the directory"),
-        ("sid=1; Max-Age=60; Path=/; Secure; HttpOnly; SameSite=Lax; Domain=.Site.Example", "also sent to every subdomain of site.example"),
+        (
+            "sid=1; Max-Age=60; Path=/; Secure; HttpOnly; SameSite=Lax; Domain=.Site.Example",
+            "also sent to every subdomain of site.example",
+        ),
         ("sid=1; Max-Age=soon; Path=/; Secure; HttpOnly; SameSite=Lax", "Max-Age=soon is not a whole number"),
-        ("sid=1; Expires=tomorrow; Max-Age=60; Path=/; Secure; HttpOnly; SameSite=Lax", "Expires=tomorrow is not a date"),
+        (
+            "sid=1; Expires=tomorrow; Max-Age=60; Path=/; Secure; HttpOnly; SameSite=Lax",
+            "Expires=tomorrow is not a date",
+        ),
         ("sid=1; Max-Age=60; Path=account; Secure; HttpOnly; SameSite=Lax", "does not start with '/'"),
-        ("sid=1; Max-Age=60; Path=/; Secure; HttpOnly; SameSite=Sometimes", "SameSite=Sometimes is not Strict, Lax or None"),
+        (
+            "sid=1; Max-Age=60; Path=/; Secure; HttpOnly; SameSite=Sometimes",
+            "SameSite=Sometimes is not Strict, Lax or None",
+        ),
         ("sid=1; Max-Age=60; Path=/; Secure; HttpOnly; SameSite=Lax; Colour=red", "Colour is not a cookie attribute"),
     ],
 )
@@ -97,7 +112,9 @@ def test_parse_splits_the_value_at_the_first_equals_sign_only():
 
 
 def test_build_a_careful_session_cookie():
-    built = build_set_cookie("__Host-sid", "abc123", max_age=3600, path="/", secure=True, httponly=True, samesite="lax", now=NOW)
+    built = build_set_cookie(
+        "__Host-sid", "abc123", max_age=3600, path="/", secure=True, httponly=True, samesite="lax", now=NOW
+    )
     assert built.header == "__Host-sid=abc123; Max-Age=3600; Path=/; Secure; HttpOnly; SameSite=Lax"
     assert built.stored and built.refused == () and built.warnings == ()
 
@@ -112,7 +129,9 @@ def test_build_the_articles_cookie_and_hear_what_is_missing():
 def test_build_formats_expires_as_an_http_date():
     moment = datetime(2026, 1, 1, 10, 0, tzinfo=timezone.utc)
     assert build_set_cookie("a", "1", expires=moment, now=NOW).header == "a=1; Expires=Thu, 01 Jan 2026 10:00:00 GMT"
-    assert build_set_cookie("a", "1", expires=NOW + 3600, now=NOW).header == "a=1; Expires=Thu, 01 Jan 2026 10:00:00 GMT"
+    assert (
+        build_set_cookie("a", "1", expires=NOW + 3600, now=NOW).header == "a=1; Expires=Thu, 01 Jan 2026 10:00:00 GMT"
+    )
     in_paris = moment.astimezone(timezone(timedelta(hours=1)))
     assert "Expires=Thu, 01 Jan 2026 10:00:00 GMT" in build_set_cookie("a", "1", expires=in_paris, now=NOW).header
 
@@ -169,7 +188,7 @@ def _field(widget, description):
 
 
 def test_widget_shows_the_header_and_updates_as_you_choose():
-    from course.cookie_builder_widget import cookie_builder_widget
+    from course.lessons.widgets.cookie_builder import cookie_builder_widget
 
     widget = cookie_builder_widget(name="sid", value="abc", now=NOW)
     report = widget.children[-1]
@@ -186,7 +205,7 @@ def test_widget_shows_the_header_and_updates_as_you_choose():
 
 
 def test_widget_explains_invalid_input_instead_of_raising():
-    from course.cookie_builder_widget import cookie_builder_widget
+    from course.lessons.widgets.cookie_builder import cookie_builder_widget
 
     widget = cookie_builder_widget(now=NOW)
     report = widget.children[-1]
@@ -198,7 +217,7 @@ def test_widget_explains_invalid_input_instead_of_raising():
 
 
 def test_cookie_report_is_plain_text():
-    from course.cookie_builder_widget import cookie_report
+    from course.lessons.widgets.cookie_builder import cookie_report
 
     report = cookie_report(build_set_cookie("__Host-SID", "12345", secure=True, now=NOW))
     assert report.splitlines()[:3] == [
@@ -230,7 +249,7 @@ def test_a_domain_must_cover_the_host_that_sets_it(header, host, stored):
 
 
 def test_widget_survives_an_absurd_max_age():
-    from course.cookie_builder_widget import cookie_builder_widget
+    from course.lessons.widgets.cookie_builder import cookie_builder_widget
 
     widget = cookie_builder_widget(now=NOW)
     _field(widget, "also send Expires (now + Max-Age)").value = True

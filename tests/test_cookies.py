@@ -39,7 +39,11 @@ def test_login_cookie_is_the_same_for_the_same_key_and_clock():
 
 @pytest.mark.parametrize(
     "credentials",
-    [{"username": "admin", "password": "12345"}, {"username": "root", "password": "1234"}, {"username": "", "password": ""}],
+    [
+        {"username": "admin", "password": "12345"},
+        {"username": "root", "password": "1234"},
+        {"username": "", "password": ""},
+    ],
 )
 def test_login_refuses_wrong_credentials(raw_client, credentials):
     response = raw_client.post("/cookies/api/login", json=credentials)
@@ -93,10 +97,20 @@ def test_the_server_expires_the_login_by_its_own_clock(raw_client, clock):
 def test_set_sends_the_cookie_asked_for_with_expires_from_the_server_clock(raw_client):
     response = raw_client.post(
         "/cookies/set",
-        json={"name": "__Host-sid", "value": "abc", "max_age": 3600, "path": "/", "secure": True, "httponly": True, "samesite": "lax"},
+        json={
+            "name": "__Host-sid",
+            "value": "abc",
+            "max_age": 3600,
+            "path": "/",
+            "secure": True,
+            "httponly": True,
+            "samesite": "lax",
+        },
     )
     assert response.status_code == 200
-    header = "__Host-sid=abc; Max-Age=3600; Expires=Thu, 01 Jan 2026 10:00:00 GMT; Path=/; Secure; HttpOnly; SameSite=Lax"
+    header = (
+        "__Host-sid=abc; Max-Age=3600; Expires=Thu, 01 Jan 2026 10:00:00 GMT; Path=/; Secure; HttpOnly; SameSite=Lax"
+    )
     assert response.headers.getlist("Set-Cookie") == [header]
     assert response.json == {"set_cookie": header, "stored_by_a_browser": True, "refused": [], "warnings": []}
 
@@ -110,7 +124,9 @@ def test_set_reports_what_a_browser_would_refuse(raw_client):
 
 
 def test_set_reports_the_400_day_cap(raw_client):
-    response = raw_client.post("/cookies/set", json={"name": "remember", "value": "1", "max_age": 500 * 86400, "path": "/"})
+    response = raw_client.post(
+        "/cookies/set", json={"name": "remember", "value": "1", "max_age": 500 * 86400, "path": "/"}
+    )
     assert "a lifetime of 500 days is cut to 400 days by browsers" in response.json["warnings"]
     assert "Expires=Sun, 16 May 2027 09:00:00 GMT" in response.headers["Set-Cookie"]
 

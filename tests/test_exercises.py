@@ -6,17 +6,11 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from course import make_exercises
-from course.exercise_notebooks import (
-    NotebookFormatError,
-    assemble,
-    exercise_ids,
-    looks_worked_on,
-    make_exercise,
-    strip_solution,
-)
+from course.authoring import make_exercises
+from course.exercise_format import NotebookFormatError, exercise_ids, looks_worked_on, make_exercise, strip_solution
+from course.grading.assemble import assemble
+from course.grading.supervisor import run_worker
 from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, hidden_tests_for, solution_notebooks
-from course.worker_process import run_worker
 
 from . import class_builder
 
@@ -37,7 +31,9 @@ def test_exercises_folder_is_what_the_generator_writes(tmp_path):
     committed = sorted(p.name for p in EXERCISES_DIR.glob("[0-9][0-9]-*.ipynb"))
     assert generated == committed
     for name in generated:
-        assert (tmp_path / name).read_text() == (EXERCISES_DIR / name).read_text(), f"exercises/{name} is stale: run `make exercises`"
+        assert (tmp_path / name).read_text() == (EXERCISES_DIR / name).read_text(), (
+            f"exercises/{name} is stale: run `make exercises`"
+        )
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
@@ -70,12 +66,16 @@ def test_exercise_notebooks_are_clean_stubs(solution):
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n", "def f():\n    raise NotImplementedError()"),
+        (
+            "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n",
+            "def f():\n    raise NotImplementedError()",
+        ),
         ("x = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION\nz = 3", "x = 1\nraise NotImplementedError()\nz = 3"),
         (
             "class A:\n    def a(self):\n        ### BEGIN SOLUTION\n        return 1\n        ### END SOLUTION\n"
             "    def b(self):\n        ### BEGIN SOLUTION\n        return 2\n        ### END SOLUTION",
-            "class A:\n    def a(self):\n        raise NotImplementedError()\n    def b(self):\n        raise NotImplementedError()",
+            "class A:\n    def a(self):\n        raise NotImplementedError()\n"
+            "    def b(self):\n        raise NotImplementedError()",
         ),
     ],
 )
@@ -124,7 +124,9 @@ def test_assemble_finds_a_recreated_answer_cell_by_its_names():
     template = make_exercise(solution)
     learner = class_builder.complete(solution)
     answer = class_builder.answer_source(learner, "00.2")
-    learner.cells = [c for c in learner.cells if "solution" not in c.metadata.get("tags", []) or "00.2" not in str(c.metadata)]
+    learner.cells = [
+        c for c in learner.cells if "solution" not in c.metadata.get("tags", []) or "00.2" not in str(c.metadata)
+    ]
     learner.cells.append(nbformat.v4.new_code_cell(answer))  # a new cell, no id or metadata match
     assembled = assemble(template, learner)
     assert assembled.missing_answers == []
@@ -157,7 +159,7 @@ def test_make_exercises_never_overwrites_a_learners_work(tmp_path):
 def test_check_works_without_the_solutions_folder(tmp_path):
     """Learners may get the course without solutions/: the registered checks still run,
     even for check cells they deleted."""
-    from course.checking import check_notebook
+    from course.grading.check_command import report_notebook
     from course.terminal import Terminal
 
     learner = class_builder.without_check_cells(class_builder.complete(_solution_00()))
@@ -165,4 +167,7 @@ def test_check_works_without_the_solutions_folder(tmp_path):
     nbformat.write(learner, path)
     empty_solutions = tmp_path / "no-solutions"
     empty_solutions.mkdir()
-    assert check_notebook(path, cell_timeout=20, hints=False, terminal=Terminal(), solutions_dir=empty_solutions) == (3, 3)
+    assert report_notebook(path, cell_timeout=20, hints=False, terminal=Terminal(), solutions_dir=empty_solutions) == (
+        3,
+        3,
+    )

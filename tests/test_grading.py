@@ -8,7 +8,7 @@ import json
 import nbformat
 import pytest
 
-from course import grading
+from course.grading import grade_command as grading
 from course.layout import SOLUTIONS_DIR
 from course.terminal import Terminal
 

@@ -1,4 +1,4 @@
-"""course.jwt_by_hand: HS256 written by hand agrees with PyJWT, both ways."""
+"""course.lessons.by_hand.jwt_hs256: HS256 written by hand agrees with PyJWT, both ways."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import jwt
 import pytest
 
-from course.jwt_by_hand import InvalidToken, b64url_decode, b64url_encode, sign_hs256, verify_hs256
+from course.lessons.by_hand.jwt_hs256 import InvalidToken, b64url_decode, b64url_encode, sign_hs256, verify_hs256
 from demo_server import DEMO_EPOCH, demo_key
 
 KEY = demo_key("test hs256")

@@ -1,4 +1,4 @@
-"""course.jwt_inspector: what it reports and warns about (no browser needed)."""
+"""course.lessons.jwt_inspector: what it reports and warns about (no browser needed)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from course.jwt_by_hand import b64url_encode, sign_hs256
-from course.jwt_inspector import inspect
+from course.lessons.by_hand.jwt_hs256 import b64url_encode, sign_hs256
+from course.lessons.jwt_inspector import inspect
 from demo_server import DEMO_EPOCH, demo_key
 
 NOW = int(DEMO_EPOCH)
@@ -104,13 +104,21 @@ def test_asymmetric_keys_as_object_jwk_or_pem():
     jwk = jwt.algorithms.OKPAlgorithm.to_jwk(private_key.public_key(), as_dict=True)
     assert inspect(token, key=private_key.public_key(), now=NOW).signature == "valid"
     assert inspect(token, key=jwk, now=NOW).signature == "valid"
-    assert inspect(token, key=jwt.algorithms.OKPAlgorithm.to_jwk(private_key.public_key()), now=NOW).signature == "valid"
+    assert (
+        inspect(token, key=jwt.algorithms.OKPAlgorithm.to_jwk(private_key.public_key()), now=NOW).signature == "valid"
+    )
     assert inspect(token, key="not a key", now=NOW).signature.startswith("not checked: this key does not fit EdDSA")
 
 
 @pytest.mark.parametrize(
     ("token", "message"),
-    [("", "3 dot-separated parts"), ("abc", "3 dot-separated parts"), ("not.a.jwt", "not JSON"), ("%.%.%", "base64url"), (None, "not NoneType")],
+    [
+        ("", "3 dot-separated parts"),
+        ("abc", "3 dot-separated parts"),
+        ("not.a.jwt", "not JSON"),
+        ("%.%.%", "base64url"),
+        (None, "not NoneType"),
+    ],
 )
 def test_not_a_jwt(token, message):
     result = inspect(token)
@@ -119,7 +127,7 @@ def test_not_a_jwt(token, message):
 
 
 def test_the_widget_updates_when_a_token_is_pasted():
-    from course.jwt_inspector_widget import jwt_inspector_widget
+    from course.lessons.widgets.jwt_inspector import jwt_inspector_widget
 
     widget = jwt_inspector_widget(now=NOW)
     token_box, key_box, report = widget.children

@@ -12,10 +12,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from course.jwt_by_hand import b64url_encode
+from course.lessons.by_hand.jwt_hs256 import b64url_encode
 from demo_server import DEMO_USERS, create_app, demo_key
-from demo_server.blueprints.jwt_auth import token_service
-from demo_server.jwt_access import ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER, LEEWAY_SECONDS
+from demo_server.context import token_service
+from demo_server.tokens.access import ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER, LEEWAY_SECONDS
 
 from .conftest import TEST_CONFIG
 
@@ -167,7 +167,16 @@ def _signed_by_the_server(app, claims: dict, typ: str = "at+jwt") -> str:
 def test_claims_are_checked_even_with_a_good_signature(app, client, clock, change, message):
     now = int(clock.now())
     times = {"LATER": now + 3600, "BEFORE": now - 3600}
-    claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": "alice", "sid": "s", "jti": "j", "iat": now, "nbf": now, "exp": now + 60}
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "alice",
+        "sid": "s",
+        "jti": "j",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 60,
+    }
     claims.update({name: times.get(value, value) for name, value in change.items()})
     claims = {name: value for name, value in claims.items() if value is not None}
     rejected(client.get("/jwt/me", headers=bearer(_signed_by_the_server(app, claims))), 401, message)
@@ -175,8 +184,19 @@ def test_claims_are_checked_even_with_a_good_signature(app, client, clock, chang
 
 def test_a_token_of_another_type_is_refused(app, client, clock):
     now = int(clock.now())
-    claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": "alice", "sid": "s", "jti": "j", "iat": now, "nbf": now, "exp": now + 60}
-    rejected(client.get("/jwt/me", headers=bearer(_signed_by_the_server(app, claims, typ="JWT"))), 401, "not an access token")
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "alice",
+        "sid": "s",
+        "jti": "j",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 60,
+    }
+    rejected(
+        client.get("/jwt/me", headers=bearer(_signed_by_the_server(app, claims, typ="JWT"))), 401, "not an access token"
+    )
 
 
 # --- refresh rotation and reuse detection ------------------------------------------------

@@ -29,7 +29,11 @@ def _free_port() -> int:
 def lab(tmp_path_factory):
     port = _free_port()
     home = tmp_path_factory.mktemp("home")
-    command = _make_lab_command(port) + [f"--IdentityProvider.token={TOKEN}", "--ServerApp.port_retries=0", "--no-browser"]
+    command = _make_lab_command(port) + [
+        f"--IdentityProvider.token={TOKEN}",
+        "--ServerApp.port_retries=0",
+        "--no-browser",
+    ]
     env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1", "HOME": str(home), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
@@ -54,7 +58,9 @@ def lab(tmp_path_factory):
 
 def _make_lab_command(port: int) -> list[str]:
     """The exact command `make lab` runs (so this tests the Makefile, not a copy of it)."""
-    dry_run = subprocess.run(["make", "-n", "lab", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True, check=True)
+    dry_run = subprocess.run(
+        ["make", "-n", "lab", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     line = next(line for line in dry_run.stdout.splitlines() if " lab " in line and "jupyter" in line)
     command = shlex.split(line)
     assert "--ip=127.0.0.1" in command, "make lab must bind loopback only"
@@ -88,8 +94,12 @@ def test_python3_kernel_is_this_environment(lab):
 
 
 def test_widgets_extension_is_installed():
-    result = subprocess.run([str(JUPYTER), "labextension", "list"], capture_output=True, text=True,
-                            env={**os.environ, "JUPYTER_PLATFORM_DIRS": "1"})
+    result = subprocess.run(
+        [str(JUPYTER), "labextension", "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JUPYTER_PLATFORM_DIRS": "1"},
+    )
     assert "@jupyter-widgets/jupyterlab-manager" in result.stdout + result.stderr
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.notebook_hygiene import problems
+from course.authoring.hygiene import problems
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
@@ -29,8 +29,14 @@ def test_run_in_order_in_a_fresh_kernel(path):
 def test_few_cells_are_excused_from_output_comparison(path):
     notebook = nbformat.read(path, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    ignored = [cell for cell in code if "nbval-ignore-output" in cell.metadata.get("tags", []) or cell.source.startswith("# NBVAL_IGNORE_OUTPUT")]
-    assert len(ignored) <= MAX_IGNORED_SHARE * len(code), f"{len(ignored)} of {len(code)} code cells skip output comparison"
+    ignored = [
+        cell
+        for cell in code
+        if "nbval-ignore-output" in cell.metadata.get("tags", []) or cell.source.startswith("# NBVAL_IGNORE_OUTPUT")
+    ]
+    assert len(ignored) <= MAX_IGNORED_SHARE * len(code), (
+        f"{len(ignored)} of {len(code)} code cells skip output comparison"
+    )
     for cell in ignored:
         reasons = [line for line in cell.source.splitlines() if line.strip().startswith("#") and len(line.split()) >= 5]
         assert reasons, f"a cell excused from output comparison must say why in a comment: {cell.source[:80]!r}"
@@ -40,9 +46,13 @@ def test_few_cells_are_excused_from_output_comparison(path):
 def test_metadata_is_clean(path):
     notebook = nbformat.read(path, as_version=4)
     assert notebook.metadata["kernelspec"]["name"] == "python3"
-    assert set(notebook.metadata) <= {"kernelspec", "language_info"}, f"noisy notebook metadata: {sorted(notebook.metadata)}"
+    assert set(notebook.metadata) <= {"kernelspec", "language_info"}, (
+        f"noisy notebook metadata: {sorted(notebook.metadata)}"
+    )
     for cell in notebook.cells:
-        assert set(cell.metadata) <= {"tags", "course", "editable", "deletable"}, f"noisy cell metadata: {sorted(cell.metadata)}"
+        assert set(cell.metadata) <= {"tags", "course", "editable", "deletable"}, (
+            f"noisy cell metadata: {sorted(cell.metadata)}"
+        )
 
 
 @pytest.mark.parametrize("path", sorted(ROOT.glob("notebooks/*.ipynb")), ids=lambda p: p.name)
@@ -60,7 +70,7 @@ def test_lesson_skeleton(path):
 
 
 def test_merge_streams_joins_consecutive_pieces():
-    from course.notebook_hygiene import merge_streams
+    from course.authoring.hygiene import merge_streams
 
     notebook = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("print('a'); print('b')")
@@ -74,5 +84,8 @@ def test_merge_streams_joins_consecutive_pieces():
     notebook.cells.append(cell)
     merge_streams(notebook)
     assert [(o.output_type, o.get("text")) for o in cell.outputs] == [
-        ("stream", "a\nb\n"), ("stream", "!\n"), ("execute_result", None), ("stream", "c\n"),
+        ("stream", "a\nb\n"),
+        ("stream", "!\n"),
+        ("execute_result", None),
+        ("stream", "c\n"),
     ]

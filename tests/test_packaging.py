@@ -30,7 +30,9 @@ def test_every_direct_dependency_is_pinned_and_locked():
         match = PIN.match(requirement)
         assert match, f"pyproject.toml: {requirement!r} is not pinned with =="
         name, version = _normal(match.group(1)), match.group(2)
-        assert lock.get(name) == version, f"requirements.lock has {name}=={lock.get(name)}, pyproject.toml says {version}"
+        assert lock.get(name) == version, (
+            f"requirements.lock has {name}=={lock.get(name)}, pyproject.toml says {version}"
+        )
 
 
 def test_environment_yml_uses_the_same_pins():
@@ -39,7 +41,9 @@ def test_environment_yml_uses_the_same_pins():
     pins = [(m.group(1), m.group(2)) for m in pins if m]
     assert len(pins) >= 10
     for name, version in pins:
-        assert lock.get(_normal(name)) == version, f"environment.yml pins {name}=={version}, the lock has {lock.get(_normal(name))}"
+        assert lock.get(_normal(name)) == version, (
+            f"environment.yml pins {name}=={version}, the lock has {lock.get(_normal(name))}"
+        )
 
 
 def test_lock_pins_everything_exactly():

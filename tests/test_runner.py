@@ -11,6 +11,7 @@ import pytest
 import requests
 
 import demo_server
+from demo_server import context
 
 
 def test_start_answers_on_loopback(live_server):
@@ -58,7 +59,7 @@ def test_binds_loopback_only(live_server):
 
 
 def test_clock_is_the_apps_clock(live_server):
-    assert live_server.clock is live_server.app.extensions["demo_clock"]
+    assert live_server.clock is live_server.app.extensions[context.CLOCK]
     before = live_server.clock.now()
     live_server.clock.advance(90)
     assert live_server.clock.now() == before + 90
@@ -72,9 +73,7 @@ def test_request_log_is_quiet(live_server, capfd):
 
 
 def test_runs_as_its_own_process():
-    process = subprocess.Popen(
-        [sys.executable, "-m", "demo_server", "--port", "0"], stdout=subprocess.PIPE, text=True
-    )
+    process = subprocess.Popen([sys.executable, "-m", "demo_server", "--port", "0"], stdout=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline().strip()
         assert line.startswith("Serving on http://127.0.0.1:")

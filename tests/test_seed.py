@@ -20,10 +20,31 @@ def raw_client(insecure_app):
     ("method", "path", "body", "cookie", "status", "answer"),
     [
         ("POST", "/seed/api/login", ADMIN, None, 200, {"message": "Login successful"}),
-        ("POST", "/seed/api/login", {"username": "admin", "password": "12345"}, None, 401, {"message": "Invalid credentials"}),
-        ("POST", "/seed/api/login", {"username": "Admin", "password": "1234"}, None, 401, {"message": "Invalid credentials"}),
+        (
+            "POST",
+            "/seed/api/login",
+            {"username": "admin", "password": "12345"},
+            None,
+            401,
+            {"message": "Invalid credentials"},
+        ),
+        (
+            "POST",
+            "/seed/api/login",
+            {"username": "Admin", "password": "1234"},
+            None,
+            401,
+            {"message": "Invalid credentials"},
+        ),
         ("POST", "/seed/api/login", {}, None, 401, {"message": "Invalid credentials"}),
-        ("POST", "/seed/api/login", {"username": "admin", "password": 1234}, None, 401, {"message": "Invalid credentials"}),
+        (
+            "POST",
+            "/seed/api/login",
+            {"username": "admin", "password": 1234},
+            None,
+            401,
+            {"message": "Invalid credentials"},
+        ),
         ("GET", "/seed/api/profile", None, "user=admin", 200, {"message": "Welcome Admin"}),  # the cookie the login set
         ("GET", "/seed/api/profile", None, FORGED, 200, {"message": "Welcome Admin"}),
         ("GET", "/seed/api/profile", None, SUBSTRING, 200, {"message": "Welcome Admin"}),
@@ -31,7 +52,19 @@ def raw_client(insecure_app):
         ("GET", "/seed/api/profile", None, None, 401, {"message": "Not logged in"}),
         ("GET", "/seed/api/profile", None, "user=guest", 401, {"message": "Not logged in"}),
     ],
-    ids=["login ok", "wrong password", "wrong case", "no fields", "number, not string", "real cookie", "forged", "substring", "among others", "no cookie", "other user"],
+    ids=[
+        "login ok",
+        "wrong password",
+        "wrong case",
+        "no fields",
+        "number, not string",
+        "real cookie",
+        "forged",
+        "substring",
+        "among others",
+        "no cookie",
+        "other user",
+    ],
 )
 def test_seed_answers_as_the_article_did(raw_client, method, path, body, cookie, status, answer):
     headers = {"Cookie": cookie} if cookie else {}
@@ -80,7 +113,11 @@ def test_seed_login_bad_input_is_a_4xx_json_error(raw_client):
     assert response.json == {"error": "the request body is not valid JSON"}
 
 
-@pytest.mark.parametrize("cookie", [FORGED, SUBSTRING, "user=admin.", "user=admin.aVY3kA.forgedsignature"], ids=["forged", "substring", "empty signature", "made-up signature"])
+@pytest.mark.parametrize(
+    "cookie",
+    [FORGED, SUBSTRING, "user=admin.", "user=admin.aVY3kA.forgedsignature"],
+    ids=["forged", "substring", "empty signature", "made-up signature"],
+)
 def test_attacks_work_on_the_seed_and_fail_on_the_fixed_twin(raw_client, cookie):
     assert raw_client.get("/seed/api/profile", headers={"Cookie": cookie}).status_code == 200
     fixed = raw_client.get("/cookies/api/profile", headers={"Cookie": cookie})

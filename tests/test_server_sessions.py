@@ -8,8 +8,8 @@ import pytest
 import requests
 
 import demo_server
-from demo_server import DEMO_USERS, create_app, serve_app
-from demo_server.session_config import store_of
+from demo_server import DEMO_USERS, context, create_app, serve_app
+from demo_server.context import session_store
 
 from .conftest import TEST_CONFIG
 
@@ -36,7 +36,7 @@ def with_cookie(app, session_id):
 
 def test_demo_users_are_documented_and_hashed(app):
     assert set(DEMO_USERS) >= {"alice", "bob"}
-    users = app.extensions["demo_users"]
+    users = context.users(app)
     assert users.password_hash("alice").startswith("scrypt:")
     assert DEMO_USERS["alice"] not in users.password_hash("alice")
 
@@ -111,7 +111,9 @@ def test_absolute_timeout_ends_even_a_busy_session(client, clock):
 
 
 def test_timeouts_are_configurable(clock):
-    app = create_app({**FAST, "CLOCK": clock, "SERVER_SESSION_IDLE_TIMEOUT": 60, "SERVER_SESSION_ABSOLUTE_TIMEOUT": 120})
+    app = create_app(
+        {**FAST, "CLOCK": clock, "SERVER_SESSION_IDLE_TIMEOUT": 60, "SERVER_SESSION_ABSOLUTE_TIMEOUT": 120}
+    )
     client = app.test_client()
     log_in(client)
     clock.advance(61)
@@ -120,7 +122,7 @@ def test_timeouts_are_configurable(clock):
 
 def test_memory_store_is_a_config_choice(clock):
     app = create_app({**FAST, "CLOCK": clock, "SERVER_SESSION_STORE": "memory"})
-    assert type(store_of(app)).__name__ == "MemorySessionStore"
+    assert type(session_store(app)).__name__ == "MemorySessionStore"
     with pytest.raises(ValueError, match="SERVER_SESSION_STORE"):
         create_app({"SERVER_SESSION_STORE": "postgres"})
 
@@ -166,7 +168,9 @@ def test_password_change_ends_other_sessions_and_renews_this_one(app):
     log_in(phone)
     log_in(bob, "bob")
     old_laptop_id = sid_of(laptop)
-    response = laptop.post("/sessions/password", json={"current_password": DEMO_USERS["alice"], "new_password": "a new long password"})
+    response = laptop.post(
+        "/sessions/password", json={"current_password": DEMO_USERS["alice"], "new_password": "a new long password"}
+    )
     assert response.status_code == 200 and response.json["ended_sessions"] == 1
     assert sid_of(laptop) != old_laptop_id
     assert laptop.get("/sessions/me").status_code == 200
@@ -175,12 +179,17 @@ def test_password_change_ends_other_sessions_and_renews_this_one(app):
     assert bob.get("/sessions/me").status_code == 200
     fresh = app.test_client()
     assert fresh.post("/sessions/login", json={"username": "alice", "password": DEMO_USERS["alice"]}).status_code == 401
-    assert fresh.post("/sessions/login", json={"username": "alice", "password": "a new long password"}).status_code == 200
+    assert (
+        fresh.post("/sessions/login", json={"username": "alice", "password": "a new long password"}).status_code == 200
+    )
 
 
 @pytest.mark.parametrize(
     ("current", "new", "status", "message"),
-    [("wrong", "a new long password", 403, "current password is wrong"), (DEMO_USERS["alice"], "short", 400, "at least 8")],
+    [
+        ("wrong", "a new long password", 403, "current password is wrong"),
+        (DEMO_USERS["alice"], "short", 400, "at least 8"),
+    ],
 )
 def test_password_change_rejections(client, current, new, status, message):
     log_in(client)
@@ -223,7 +232,9 @@ def test_fifty_concurrent_cart_additions_all_count():
     server = serve_app(create_app(FAST))
     try:
         alice = requests.Session()
-        alice.post(f"{server.url}/sessions/login", json={"username": "alice", "password": DEMO_USERS["alice"]}).raise_for_status()
+        alice.post(
+            f"{server.url}/sessions/login", json={"username": "alice", "password": DEMO_USERS["alice"]}
+        ).raise_for_status()
         cookie = {"Cookie": f"sid={alice.cookies['sid']}"}
 
         def add(n):
@@ -238,7 +249,7 @@ def test_fifty_concurrent_cart_additions_all_count():
 
 
 def test_the_notebook_default_uses_the_sqlite_store_in_memory():
-    store = store_of(demo_server.create_app())
+    store = session_store(demo_server.create_app())
     assert type(store).__name__ == "SQLiteSessionStore" and store.path == ":memory:"
 
 
@@ -253,4 +264,4 @@ def test_a_thousand_logins_give_a_thousand_ids_from_secrets(clock, token_urlsafe
     assert len(ids) == 1000
     assert token_urlsafe_calls == [32] * 1000, "every ID is 32 bytes (256 bits) from secrets.token_urlsafe"
     assert all(len(session_id) == 43 for session_id in ids)
-    assert len(store_of(app).list_for_user("alice")) == 1000
+    assert len(session_store(app).list_for_user("alice")) == 1000

@@ -9,15 +9,17 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from demo_server import ManualClock
-from demo_server.session_ids import SESSION_ID_BYTES, hash_session_id, new_session_id
-from demo_server.stores import ExpiryPolicy, MemorySessionStore, SQLiteSessionStore
+from demo_server.sessions.ids import SESSION_ID_BYTES, hash_session_id, new_session_id
+from demo_server.sessions.stores import ExpiryPolicy, MemorySessionStore, SQLiteSessionStore
 
 IDLE = 15 * 60
 ABSOLUTE = 8 * 60 * 60
 STORES = {
     "memory": lambda clock, policy, tmp_path: MemorySessionStore(clock, policy),
     "sqlite": lambda clock, policy, tmp_path: SQLiteSessionStore(clock, policy),
-    "sqlite-file": lambda clock, policy, tmp_path: SQLiteSessionStore(clock, policy, path=str(tmp_path / "sessions.db")),
+    "sqlite-file": lambda clock, policy, tmp_path: SQLiteSessionStore(
+        clock, policy, path=str(tmp_path / "sessions.db")
+    ),
 }
 
 
@@ -127,9 +129,11 @@ def test_revoke_by_hash(store):
     assert store.get(session_id) is None
 
 
-def test_assign_user_keeps_the_id(store):
+def test_the_fixation_twins_store_step_keeps_the_id(store):
+    from demo_server.vulnerable.sessions import _log_in_keeping_the_id
+
     session_id, _ = store.create(None)
-    assert store.assign_user(session_id, "alice").user_id == "alice"
+    assert _log_in_keeping_the_id(store, session_id, "alice").user_id == "alice"
     assert store.get(session_id).user_id == "alice"
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from course.hide_ids import hide_cookie_values
-from course.http_display import Exchange
+from course.lessons.display import Exchange
+from course.lessons.hide_ids import hide_cookie_values
 from demo_server import create_app
-from demo_server.session_config import store_of
-from demo_server.session_table import session_rows
+from demo_server.context import session_store
+from demo_server.sessions.table import session_rows
 
 
 @pytest.fixture
 def store(clock):
-    return store_of(create_app({"TESTING": True, "CLOCK": clock}))
+    return session_store(create_app({"TESTING": True, "CLOCK": clock}))
 
 
 def test_rows_show_hash_prefix_user_and_times_never_the_id(store, clock):
@@ -45,14 +45,18 @@ def test_expired_sessions_are_not_listed(store, clock):
 
 
 def test_viewer_widget_refreshes_and_revokes(clock):
-    from course.session_viewer_widget import session_viewer_widget
+    from course.lessons.widgets.session_viewer import session_viewer_widget
 
     app = create_app({"TESTING": True, "CLOCK": clock})
-    server = type("FakeServer", (), {"app": app, "clock": clock})()
-    store = store_of(app)
+    server = type("FakeServer", (), {"app": app, "clock": clock, "store": session_store(app)})()
+    store = session_store(app)
     session_id, _ = store.create("alice", device="laptop")
     viewer = session_viewer_widget(server)
-    table, (picker, refresh_button, revoke_button), status = viewer.children[0], viewer.children[1].children, viewer.children[2]
+    table, (picker, refresh_button, revoke_button), status = (
+        viewer.children[0],
+        viewer.children[1].children,
+        viewer.children[2],
+    )
     assert "alice" in table.value and "laptop" in table.value and session_id not in table.value
     store.create("bob")
     refresh_button.click()
@@ -69,7 +73,12 @@ def test_hide_cookie_values_masks_only_the_named_cookie():
         [("Cookie", "a=1; sid=abcdef")],
         "",
         "200 OK",
-        [("Set-Cookie", "sid=abc; Path=/"), ("Set-Cookie", "sid=; Max-Age=0"), ("Set-Cookie", "xsid=zz"), ("X-Sid", "sid=keep")],
+        [
+            ("Set-Cookie", "sid=abc; Path=/"),
+            ("Set-Cookie", "sid=; Max-Age=0"),
+            ("Set-Cookie", "xsid=zz"),
+            ("X-Sid", "sid=keep"),
+        ],
         "",
     )
     hidden = hide_cookie_values(exchange, "sid")

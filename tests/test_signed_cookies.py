@@ -15,11 +15,18 @@ import nbformat
 import pytest
 from itsdangerous import Signer
 
-from course import flask_session_cookie, hmac_by_hand
-from course.flask_session_cookie import guess_secret_key, key_matches, read_payload, read_timestamp, sign_session
-from course.hmac_by_hand import hmac_sha256
+from course.lessons.by_hand import flask_session_cookie
+from course.lessons.by_hand import hmac_sha256 as hmac_by_hand
+from course.lessons.by_hand.flask_session_cookie import (
+    guess_secret_key,
+    key_matches,
+    read_payload,
+    read_timestamp,
+    sign_session,
+)
+from course.lessons.by_hand.hmac_sha256 import hmac_sha256
 from demo_server import DEMO_EPOCH, ManualClock, create_app, demo_key
-from demo_server.blueprints.signed_weak import WEAK_SECRET_KEY
+from demo_server.vulnerable.signed import WEAK_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 WORD_LIST = ROOT / "notebooks" / "data" / "weak-secrets.txt"
@@ -49,8 +56,12 @@ RFC_4231 = [
     # (test case, key, data, HMAC-SHA-256)
     (1, b"\x0b" * 20, b"Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
     (2, b"Jefe", b"what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
-    (6, b"\xaa" * 131, b"Test Using Larger Than Block-Size Key - Hash Key First",
-     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+    (
+        6,
+        b"\xaa" * 131,
+        b"Test Using Larger Than Block-Size Key - Hash Key First",
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+    ),
 ]
 
 
@@ -75,9 +86,22 @@ def test_hmac_by_hand_matches_itsdangerous():
 
 @pytest.mark.parametrize(
     "function",
-    [hmac_by_hand.hmac_sha256, *(getattr(flask_session_cookie, name) for name in (
-        "b64decode", "b64encode", "read_payload", "read_timestamp", "signature_for",
-        "key_matches", "guess_secret_key", "sign_session"))],
+    [
+        hmac_by_hand.hmac_sha256,
+        *(
+            getattr(flask_session_cookie, name)
+            for name in (
+                "b64decode",
+                "b64encode",
+                "read_payload",
+                "read_timestamp",
+                "signature_for",
+                "key_matches",
+                "guess_secret_key",
+                "sign_session",
+            )
+        ),
+    ],
     ids=lambda function: function.__name__,
 )
 def test_the_lesson_shows_the_tested_code(function):
@@ -87,6 +111,7 @@ def test_the_lesson_shows_the_tested_code(function):
 
 
 # --- Flask's session cookie -----------------------------------------------
+
 
 def test_flask_session_cookie_is_readable_and_timestamped_by_the_demo_clock():
     app = app_with(SECRET_KEY=demo_key("test flask cookie"))
@@ -146,6 +171,7 @@ def test_flask_session_cookie_ages_out_on_the_demo_clock(clock, app):
 
 # --- The weak key ---------------------------------------------------------
 
+
 def test_the_word_list_is_small_and_holds_the_weak_key():
     listed = words()
     assert 300 <= len(listed) <= 5000
@@ -188,7 +214,9 @@ def test_a_session_forged_with_the_cracked_key(insecure_app, cookie_name, path, 
 
 def test_the_weak_twin_refuses_cookies_signed_with_another_key(insecure_app):
     forged = sign_session({"user": "ada"}, "not-the-key", int(DEMO_EPOCH))
-    response = insecure_app.test_client(use_cookies=False).get("/vuln/signed/profile", headers={"Cookie": f"vuln_session={forged}"})
+    response = insecure_app.test_client(use_cookies=False).get(
+        "/vuln/signed/profile", headers={"Cookie": f"vuln_session={forged}"}
+    )
     assert response.status_code == 401
 
 
@@ -197,10 +225,13 @@ def test_the_weak_twin_refuses_cookies_signed_with_another_key(insecure_app):
 OLD_KEY, NEW_KEY = demo_key("test rotation old"), demo_key("test rotation new")
 
 
-@pytest.mark.parametrize(("login", "profile", "cookie_name"), [
-    ("/signed/login", "/signed/profile", "session"),
-    ("/signed/encrypted/login", "/signed/encrypted/profile", "encrypted_session"),
-])
+@pytest.mark.parametrize(
+    ("login", "profile", "cookie_name"),
+    [
+        ("/signed/login", "/signed/profile", "session"),
+        ("/signed/encrypted/login", "/signed/encrypted/profile", "encrypted_session"),
+    ],
+)
 def test_rotation_accepts_old_cookies_until_the_old_key_is_dropped(clock, login, profile, cookie_name):
     old_cookie = cookie_from(app_with(clock, SECRET_KEY=OLD_KEY).test_client().post(login, json=ADA), cookie_name)
     rotating = app_with(clock, SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=[OLD_KEY])
@@ -208,7 +239,9 @@ def test_rotation_accepts_old_cookies_until_the_old_key_is_dropped(clock, login,
     new_cookie = cookie_from(rotating.test_client().post(login, json=ADA), cookie_name)
 
     def status(app, cookie):
-        return app.test_client(use_cookies=False).get(profile, headers={"Cookie": f"{cookie_name}={cookie}"}).status_code
+        return (
+            app.test_client(use_cookies=False).get(profile, headers={"Cookie": f"{cookie_name}={cookie}"}).status_code
+        )
 
     assert status(rotating, old_cookie) == 200, "during rotation the old key still verifies"
     assert status(finished, new_cookie) == 200, "new cookies are made with the new key"
@@ -218,6 +251,7 @@ def test_rotation_accepts_old_cookies_until_the_old_key_is_dropped(clock, login,
 
 
 # --- The encrypted cookie --------------------------------------------------
+
 
 def test_encrypted_cookie_round_trip_hides_the_user(client):
     response = client.post("/signed/encrypted/login", json=ADA)
@@ -233,9 +267,10 @@ def test_encrypted_cookie_round_trip_hides_the_user(client):
 def test_encrypted_cookie_refuses_any_changed_character(app, position):
     token = cookie_from(app.test_client().post("/signed/encrypted/login", json=ADA), "encrypted_session")
     index = position % len(token)
-    tampered = token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1:]
+    tampered = token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1 :]
     response = app.test_client(use_cookies=False).get(
-        "/signed/encrypted/profile", headers={"Cookie": f"encrypted_session={tampered}"})
+        "/signed/encrypted/profile", headers={"Cookie": f"encrypted_session={tampered}"}
+    )
     assert response.status_code == 401 and response.json == {"error": "not logged in"}
 
 
@@ -252,7 +287,10 @@ def test_the_token_inside_the_encrypted_cookie_expires_with_it(clock, app):
 
 # --- What client-side state cannot do ---------------------------------------
 
-@pytest.mark.parametrize(("prefix", "cookie_name"), [("/signed", "session"), ("/signed/encrypted", "encrypted_session")])
+
+@pytest.mark.parametrize(
+    ("prefix", "cookie_name"), [("/signed", "session"), ("/signed/encrypted", "encrypted_session")]
+)
 def test_a_cookie_copied_before_logout_still_works_after_it(app, prefix, cookie_name):
     """The honest limit of client-side sessions: logout cannot revoke a copy (lesson 03 can)."""
     browser = app.test_client()
@@ -266,7 +304,11 @@ def test_a_cookie_copied_before_logout_still_works_after_it(app, prefix, cookie_
 
 @pytest.mark.parametrize(
     ("path", "cookie_name"),
-    [("/signed/profile", "session"), ("/signed/encrypted/profile", "encrypted_session"), ("/vuln/signed/profile", "vuln_session")],
+    [
+        ("/signed/profile", "session"),
+        ("/signed/encrypted/profile", "encrypted_session"),
+        ("/vuln/signed/profile", "vuln_session"),
+    ],
 )
 @pytest.mark.parametrize("garbage", ["%%%", "gAAAAA", "a.b.c", "é", ".eJw.x.y", "e30.aVY3kA.AAAA", "=" * 40])
 def test_garbage_cookies_are_just_not_logged_in(insecure_app, path, cookie_name, garbage):

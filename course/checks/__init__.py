@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
+from course.outcome import Outcome
+
 RESULTS_FILE_ENV = "COURSE_RESULTS_FILE"
 # Longer than any honest check takes; shorter than a learner's patience.
 CHECK_TIME_LIMIT_SECONDS = 20
@@ -41,21 +43,17 @@ class Exercise:
 class Result:
     id: str
     title: str
-    status: str  # "pass", "fail", "todo" (still raises NotImplementedError) or "error"
+    status: Outcome
     message: str = ""
     kind: str = "check"  # or "hidden"
     name: str = ""
 
     @property
     def passed(self) -> bool:
-        return self.status == "pass"
+        return self.status is Outcome.PASS
 
     def line(self) -> str:
-        marks = {"pass": "✅", "fail": "❌", "todo": "⬜", "error": "💥", "timeout": "⏱"}
-        text = f"{marks.get(self.status, '?')} {self.id} {self.title}: "
-        text += {"pass": "passed", "fail": "failed", "todo": "not done yet", "error": "error", "timeout": "too slow"}[
-            self.status
-        ]
+        text = f"{self.status.mark} {self.id} {self.title}: {self.status.label}"
         if self.message:
             text += f" — {self.message}"
         return text
@@ -114,6 +112,22 @@ def find(exercise_id: str) -> Exercise:
     raise KeyError(f"there is no exercise {exercise_id!r} (lesson {lesson} has: {known})")
 
 
+def exercises_for(exercise_ids: list[str]) -> list[Exercise]:
+    """The registered exercises with these ids, in that order (a notebook's check cells)."""
+    found = []
+    for exercise_id in exercise_ids:
+        try:
+            found.append(find(exercise_id))
+        except KeyError:
+            # A check cell with no registered check is a course defect; it scores nothing.
+            found.append(Exercise(exercise_id, f"(unknown exercise {exercise_id})", "", 1, _no_such_check))
+    return found
+
+
+def _no_such_check(namespace: Namespace) -> None:
+    raise AssertionError("this exercise has no check registered (a course bug)")
+
+
 def run(ex: Exercise, namespace: Namespace) -> Result:
     """Run one exercise's check against a namespace; never raises."""
     return _run_function(ex.run, namespace, ex.id, ex.title, kind="check", name=ex.id)
@@ -148,7 +162,7 @@ def run_hidden_tests(path: str, exercise_id: str | None = None, namespace: Names
     if exercise_id is not None and not (exercise_id in _last_check and _last_check[exercise_id].passed):
         # The visible check failed, so the exercise scores nothing anyway; don't spend
         # another time limit on an answer that may loop forever.
-        _record(Result(exercise_id, "hidden tests skipped: the check did not pass", "pass", kind="hidden-done"))
+        _record(Result(exercise_id, "hidden tests skipped: the check did not pass", Outcome.PASS, kind="hidden-done"))
         return []
     _hidden_tests.clear()
     with open(path, encoding="utf-8") as hidden_file:
@@ -161,7 +175,7 @@ def run_hidden_tests(path: str, exercise_id: str | None = None, namespace: Names
         results.append(result)
         _record(result)
     # Tells the grader these tests finished (a time limit or a dead kernel would stop before).
-    _record(Result(exercise_id or "*", "hidden tests finished", "pass", kind="hidden-done"))
+    _record(Result(exercise_id or "*", "hidden tests finished", Outcome.PASS, kind="hidden-done"))
     return results
 
 
@@ -169,23 +183,27 @@ class CheckTimeout(Exception):
     """A check ran past CHECK_TIME_LIMIT_SECONDS (an endless loop in the answer, most likely)."""
 
 
-def _run_function(function: CheckFunction, namespace: Namespace, exercise_id: str, title: str, *, kind: str, name: str) -> Result:
+def _run_function(
+    function: CheckFunction, namespace: Namespace, exercise_id: str, title: str, *, kind: str, name: str
+) -> Result:
     try:
         with _time_limit(CHECK_TIME_LIMIT_SECONDS):
             function(namespace)
     except CheckTimeout:
         message = f"still running after {CHECK_TIME_LIMIT_SECONDS} s: is there an endless loop in your answer?"
-        return Result(exercise_id, title, "timeout", message, kind, name)
+        return Result(exercise_id, title, Outcome.TIMEOUT, message, kind, name)
     except NotImplementedError:
-        return Result(exercise_id, title, "todo", "replace `raise NotImplementedError()` with your answer", kind, name)
+        return Result(
+            exercise_id, title, Outcome.TODO, "replace `raise NotImplementedError()` with your answer", kind, name
+        )
     except AssertionError as error:
         message = str(error) or _failed_assert_source(error)
-        return Result(exercise_id, title, "fail", message, kind, name)
+        return Result(exercise_id, title, Outcome.FAIL, message, kind, name)
     except KeyError as error:
-        return Result(exercise_id, title, "error", f"KeyError: {error}", kind, name)
+        return Result(exercise_id, title, Outcome.ERROR, f"KeyError: {error}", kind, name)
     except Exception as error:  # the learner's code may raise anything; report it, don't crash the notebook
-        return Result(exercise_id, title, "error", f"{type(error).__name__}: {error}", kind, name)
-    return Result(exercise_id, title, "pass", "", kind, name)
+        return Result(exercise_id, title, Outcome.ERROR, f"{type(error).__name__}: {error}", kind, name)
+    return Result(exercise_id, title, Outcome.PASS, "", kind, name)
 
 
 @contextmanager

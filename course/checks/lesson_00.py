@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from . import exercise, needs
-from ._support import random_word, running_server
+from course.checks import exercise, needs
+from course.checks._support import random_word, running_server
 
 
-@exercise("00.1", "Read a response header", hint="response.headers is a case-insensitive dict: response.headers['Server'].")
+@exercise(
+    "00.1", "Read a response header", hint="response.headers is a case-insensitive dict: response.headers['Server']."
+)
 def server_software(ns):
     (server_software,) = needs(ns, "server_software")
     server = running_server()
     answer = server_software(server.url)
     assert isinstance(answer, str), f"server_software() should return a string, got {type(answer).__name__}"
-    assert answer == "sessions-live-demo", f"server_software() returned {answer!r}; the Server header says 'sessions-live-demo'"
+    assert answer == "sessions-live-demo", (
+        f"server_software() returned {answer!r}; the Server header says 'sessions-live-demo'"
+    )
 
 
 @exercise(

@@ -7,10 +7,9 @@ random, so an answer fitted to fixed examples does not pass.
 
 from __future__ import annotations
 
-from demo_server.cookie_rules import RFC_PREFIX_EXAMPLES, judge_set_cookie, parse_set_cookie
-
-from . import exercise, needs
-from ._support import random_word
+from course.checks import exercise, needs
+from course.checks._support import random_word
+from demo_server.cookies.rules import RFC_PREFIX_EXAMPLES, judge_set_cookie, parse_set_cookie
 
 MAX_LIFETIME_SECONDS = 400 * 86400
 
@@ -27,7 +26,8 @@ def raises_value_error(function, *args) -> bool:
 @exercise(
     "01.1",
     "Parse a Cookie header",
-    hint="Split on ';', strip spaces, then split each piece at the FIRST '=' (str.partition); keep the first value of a name.",
+    hint="Split on ';', strip spaces, then split each piece at the FIRST '=' (str.partition); "
+    "keep the first value of a name.",
 )
 def parse_cookie_header(ns):
     (parse,) = needs(ns, "parse_cookie_header")
@@ -59,12 +59,16 @@ def unforgeable_login(ns):
     log_in, current_user, sessions = needs(ns, "log_in", "current_user", "SESSIONS")
     user = random_word("user")
     set_cookie = log_in(user)
-    assert isinstance(set_cookie, str), f"log_in() should return the Set-Cookie header value, got {type(set_cookie).__name__}"
+    assert isinstance(set_cookie, str), (
+        f"log_in() should return the Set-Cookie header value, got {type(set_cookie).__name__}"
+    )
     pair = set_cookie.partition(";")[0].strip()
     name, equals, value = pair.partition("=")
     assert equals and name and value, f"log_in() returned {set_cookie!r}; it should start with name=value"
     assert current_user(pair) == user, f"the legitimate flow fails: current_user({pair!r}) should be {user!r}"
-    assert current_user(f"theme=dark; {pair}") == user, "the legitimate flow fails when the browser sends other cookies too"
+    assert current_user(f"theme=dark; {pair}") == user, (
+        "the legitimate flow fails when the browser sends other cookies too"
+    )
     assert len(sessions) >= 1, "log_in() should remember the session in SESSIONS (the server side)"
 
     for forged in (f"{name}={user}", "user=admin", f"user={user}", f"{name}=admin"):
@@ -76,7 +80,9 @@ def unforgeable_login(ns):
     assert current_user("") is None, "no cookie must mean not logged in"
 
     second = log_in(user).partition(";")[0].strip()
-    assert second != pair, "two logins gave the same cookie: the value must be random (secrets), not derived from the name"
+    assert second != pair, (
+        "two logins gave the same cookie: the value must be random (secrets), not derived from the name"
+    )
     assert len(value) >= 22, (
         f"the session value {value!r} is {len(value)} characters; use at least 128 random bits "
         "(secrets.token_urlsafe(16) gives 22 characters; 32 bytes is better)"
@@ -88,7 +94,8 @@ def unforgeable_login(ns):
 @exercise(
     "01.3",
     "A session cookie with secure defaults",
-    hint="Check the value's characters first; then return f'__Host-{name}={value}; Max-Age={max_age}; Path=/; Secure; HttpOnly; SameSite=Lax'.",
+    hint="Check the value's characters first; then return "
+    "f'__Host-{name}={value}; Max-Age={max_age}; Path=/; Secure; HttpOnly; SameSite=Lax'.",
 )
 def secure_session_cookie(ns):
     (build,) = needs(ns, "session_cookie_header")
@@ -96,7 +103,9 @@ def secure_session_cookie(ns):
     header = build(name, value, max_age)
     assert isinstance(header, str), f"session_cookie_header() should return a string, got {type(header).__name__}"
     cookie = parse_set_cookie(header)
-    assert cookie.name == f"__Host-{name}", f"the name should be __Host-{name} (locked to this host), got {cookie.name!r}"
+    assert cookie.name == f"__Host-{name}", (
+        f"the name should be __Host-{name} (locked to this host), got {cookie.name!r}"
+    )
     assert cookie.value == value, f"the value should be {value!r}, got {cookie.value!r}"
     assert cookie.max_age == max_age, f"Max-Age should be {max_age}, got {cookie.max_age!r}"
     assert cookie.secure, "add Secure: never send a session cookie over plain http"
@@ -108,7 +117,8 @@ def secure_session_cookie(ns):
 
     for bad_value in (f"{value};Domain=evil.example", f"{value} admin", f'"{value}"'):
         assert raises_value_error(build, name, bad_value, max_age), (
-            f"session_cookie_header(..., {bad_value!r}, ...) should raise ValueError: that value would change the header"
+            f"session_cookie_header(..., {bad_value!r}, ...) should raise ValueError: "
+            "that value would change the header"
         )
     assert raises_value_error(build, name, value, MAX_LIFETIME_SECONDS + 1), (
         "a Max-Age over 400 days should raise ValueError: browsers would cut it short anyway"

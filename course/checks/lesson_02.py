@@ -20,11 +20,10 @@ from cryptography.fernet import Fernet
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from course.checks import exercise, needs
+from course.checks._support import random_word
 from demo_server import SystemClock, create_app
-from demo_server.blueprints.signed import ACCOUNTS
-
-from . import exercise, needs
-from ._support import random_word
+from demo_server.signed.views import ACCOUNTS
 
 RFC_4231 = [
     (b"\x0b" * 20, b"Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
@@ -70,7 +69,13 @@ def hmac_for_any_hash(ns):
     (hmac_by_hand,) = needs(ns, "hmac_by_hand")
     cases = [(key, message, hashlib.sha256, expected) for key, message, expected in RFC_4231]
     # SHA-512 has 128-byte blocks; a 200-byte key is longer than SHA-256's 64-byte block.
-    sizes = [(hashlib.sha256, 32), (hashlib.sha1, 20), (hashlib.sha512, 100), (hashlib.sha256, 200), (hashlib.sha256, 0)]
+    sizes = [
+        (hashlib.sha256, 32),
+        (hashlib.sha1, 20),
+        (hashlib.sha512, 100),
+        (hashlib.sha256, 200),
+        (hashlib.sha256, 0),
+    ]
     for hash_function, key_length in sizes:
         key, message = os.urandom(key_length), random_word("message ").encode()
         cases.append((key, message, hash_function, hmac.new(key, message, hash_function).hexdigest()))
@@ -78,7 +83,7 @@ def hmac_for_any_hash(ns):
     with replaced(ns, hmac, ["new", "digest", "HMAC"], _hmac_is_off):
         answers = [hmac_by_hand(key, message, hash_function) for key, message, hash_function, _ in cases]
 
-    for (key, message, hash_function, expected), answer in zip(cases, answers):
+    for (key, _message, hash_function, expected), answer in zip(cases, answers, strict=True):
         assert isinstance(answer, bytes), (
             f"hmac_by_hand() should return bytes (the raw digest), got {type(answer).__name__}"
         )
@@ -142,9 +147,7 @@ def sign_and_verify(ns):
         except NotImplementedError:
             raise
         except Exception as error:
-            raise AssertionError(
-                f"verify() raised {type(error).__name__} on {attack}; return None instead"
-            ) from None
+            raise AssertionError(f"verify() raised {type(error).__name__} on {attack}; return None instead") from None
         assert got is None, f"verify() accepted {attack}: returned {got!r}"
 
 
@@ -264,7 +267,7 @@ def sealed_cookie(ns):
     assert unseal(token, key, now + max_age, max_age) == data, "a token exactly max_age seconds old is valid"
 
     index = len(token) // 2
-    flipped = token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1:]
+    flipped = token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1 :]
     attacks = {
         "a token with one character changed": (flipped, key, now),
         "a token sealed with another key": (seal(data, other_key, now), key, now),
@@ -277,9 +280,5 @@ def sealed_cookie(ns):
         except NotImplementedError:
             raise
         except Exception as error:
-            raise AssertionError(
-                f"unseal() raised {type(error).__name__} on {attack}; return None instead"
-            ) from None
+            raise AssertionError(f"unseal() raised {type(error).__name__} on {attack}; return None instead") from None
         assert got is None, f"unseal() accepted {attack}: returned {got!r}"
-
-

@@ -13,10 +13,9 @@ import secrets
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from course.checks import exercise, needs
+from course.checks._support import random_word
 from demo_server import ManualClock
-
-from . import exercise, needs
-from ._support import random_word
 
 MIN_ID_BYTES = 16  # 128 bits
 
@@ -128,7 +127,9 @@ def session_store(ns):
 
     with counting_secrets() as drawn:
         session_id = store.create()
-    assert isinstance(session_id, str), f"create() should return the session ID as a string, got {type(session_id).__name__}"
+    assert isinstance(session_id, str), (
+        f"create() should return the session ID as a string, got {type(session_id).__name__}"
+    )
     assert drawn and max(drawn) >= MIN_ID_BYTES, (
         f"create() drew {sum(drawn)} bytes from secrets; a session ID needs at least {MIN_ID_BYTES} "
         "(128 bits): use secrets.token_urlsafe(32)"
@@ -147,11 +148,15 @@ def session_store(ns):
     assert store.load(secrets.token_urlsafe(32)) is None, "load() of an ID the store never issued should be None"
 
     clock.advance(idle - 1)
-    assert store.load(session_id) is not None, f"the session expired after {idle - 1} s, before the idle timeout ({idle} s)"
+    assert store.load(session_id) is not None, (
+        f"the session expired after {idle - 1} s, before the idle timeout ({idle} s)"
+    )
     clock.advance(idle - 1)
     assert store.load(session_id) is not None, "load() should renew the idle timeout (sliding renewal): last_seen = now"
     clock.advance(idle)
-    assert store.load(session_id) is None, f"the session still works after {idle} s without a request (idle timeout {idle} s)"
+    assert store.load(session_id) is None, (
+        f"the session still works after {idle} s without a request (idle timeout {idle} s)"
+    )
 
     busy = store.create()
     step = idle // 2
@@ -177,7 +182,9 @@ def session_store(ns):
     ended = store.delete_user_sessions("alice")
     assert ended == 3, f"delete_user_sessions('alice') should end alice's 3 sessions, it reported {ended}"
     assert all(store.load(s) is None for s in alices), "one of alice's sessions survived delete_user_sessions('alice')"
-    assert store.load(bob) == {"user": "bob"} and store.load(anonymous) == {}, "delete_user_sessions ended someone else's session"
+    assert store.load(bob) == {"user": "bob"} and store.load(anonymous) == {}, (
+        "delete_user_sessions ended someone else's session"
+    )
 
 
 @exercise(
@@ -199,11 +206,17 @@ def login_regenerates_the_id(ns):
     planted = store.create()
     store.load(planted)["cart"] = ["tea", "jam"]
     new_id = log_in(store, planted, alice)
-    assert new_id != planted, "log_in() kept the planted session ID: whoever planted it is now logged in as the user (session fixation)"
-    assert store.load(planted) is None, "the planted ID still works after login: Mallory can use it; delete the old session"
+    assert new_id != planted, (
+        "log_in() kept the planted session ID: whoever planted it is now logged in as the user (session fixation)"
+    )
+    assert store.load(planted) is None, (
+        "the planted ID still works after login: Mallory can use it; delete the old session"
+    )
     session = store.load(new_id)
     assert session is not None and session.get("user") == alice, "the new session should be logged in as the user"
-    assert session.get("cart") == ["tea", "jam"], f"the visitor's cart should survive login, got {session.get('cart')!r}"
+    assert session.get("cart") == ["tea", "jam"], (
+        f"the visitor's cart should survive login, got {session.get('cart')!r}"
+    )
 
     made_up = secrets.token_urlsafe(32)
     adopted = log_in(store, made_up, alice)
@@ -226,7 +239,9 @@ def logout_everywhere(ns):
 
     ended = log_out_everywhere(store, laptop)
     assert ended == 3, f"log_out_everywhere() should end the user's 3 sessions and return 3, it returned {ended!r}"
-    assert store.load(stolen_copy) is None, "a cookie copied before the logout still works afterwards (replay after logout)"
+    assert store.load(stolen_copy) is None, (
+        "a cookie copied before the logout still works afterwards (replay after logout)"
+    )
     assert store.load(laptop) is None, "the session that asked to log out everywhere is still live"
     assert store.load(tablet) is None, "one of the user's other devices is still logged in"
     assert store.load(bobs) == {"user": bob}, "log_out_everywhere() ended another user's session"

@@ -19,10 +19,9 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from course.checks import exercise, needs
+from course.checks._support import random_word, running_server
 from demo_server import DEMO_EPOCH, DEMO_USERS
-
-from . import exercise, needs
-from ._support import random_word, running_server
 
 ISSUER = "sessions-live-demo"
 AUDIENCE = "sessions-live-api"
@@ -74,11 +73,11 @@ def accepted(what: str, function: Callable, *args: Any, **kwargs: Any) -> Any:
 
 
 def _not_the_course_copy(function: Callable, name: str) -> None:
-    """The lesson imports a finished HS256 from course.jwt_by_hand; the exercise is to write one."""
-    from course import jwt_by_hand
+    """The lesson imports a finished HS256 from course.lessons.by_hand.jwt_hs256; the exercise is to write one."""
+    from course.lessons.by_hand import jwt_hs256 as jwt_by_hand
 
     assert function is not getattr(jwt_by_hand, name), (
-        f"this {name} is the lesson's own, imported from course.jwt_by_hand: write yours in the cell"
+        f"this {name} is the lesson's own, imported from course.lessons.by_hand.jwt_hs256: write yours in the cell"
     )
 
 

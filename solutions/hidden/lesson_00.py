@@ -6,10 +6,9 @@ answer fitted to the visible checks (a hard-coded URL, a fixed name) fails.
 
 from contextlib import contextmanager
 
+import demo_server
 from course.checks import hidden_test
 from course.checks._support import random_word
-
-import demo_server
 from demo_server.runner import serve_app
 
 

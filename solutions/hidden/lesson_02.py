@@ -45,7 +45,15 @@ def garbage_signatures_return_none(ns):
     signed = sign(value, key)
     signature = signed.rpartition(".")[2]
     standard_base64 = signature.replace("-", "+").replace("_", "/")
-    candidates = [f"{value}.é", f"{value}.{signature[:-1]}é", signed + "=", signed + "==", f"{value}.{'A' * 43}", ".", ".."]
+    candidates = [
+        f"{value}.é",
+        f"{value}.{signature[:-1]}é",
+        signed + "=",
+        signed + "==",
+        f"{value}.{'A' * 43}",
+        ".",
+        "..",
+    ]
     if standard_base64 != signature:
         candidates.append(f"{value}.{standard_base64}")
     for candidate in candidates:

@@ -9,7 +9,6 @@ session in the browser at login, and anonymous or expired sessions at
 from course.checks import hidden_test
 from course.checks._support import random_word
 from course.checks.lesson_03 import ReferenceStore, logged_in_session
-
 from demo_server import ManualClock
 
 

@@ -11,13 +11,7 @@ import jwt
 
 from course.checks import hidden_test
 from course.checks._support import random_word
-from course.checks.lesson_04 import (
-    SOME_NOW,
-    SigningKey,
-    access_claims,
-    handmade_token,
-    refused,
-)
+from course.checks.lesson_04 import SOME_NOW, SigningKey, access_claims, handmade_token, refused
 
 
 @hidden_test("04.1")
@@ -32,7 +26,9 @@ def only_hs256_is_allowed_not_just_none_forbidden(ns):
     key = secrets.token_bytes(64)
     claims = {"sub": random_word("u")}
     for algorithm in ("HS384", "HS512"):
-        assert refused(ns["verify_hs256"], jwt.encode(claims, key, algorithm=algorithm), key, now=SOME_NOW) is not None, algorithm
+        assert (
+            refused(ns["verify_hs256"], jwt.encode(claims, key, algorithm=algorithm), key, now=SOME_NOW) is not None
+        ), algorithm
     for spelling in ("NONE", "nOnE", "", "hs256"):
         token = handmade_token({"alg": spelling}, claims, key)
         assert refused(ns["verify_hs256"], token, key, now=SOME_NOW) is not None, repr(spelling)
@@ -63,7 +59,9 @@ def the_right_key_is_chosen_by_kid_after_a_rotation(ns):
     assert ns["verify_access_token"](old.sign(claims), jwks, SOME_NOW)["sub"] == claims["sub"]
     assert ns["verify_access_token"](new.sign(claims), jwks, SOME_NOW)["sub"] == claims["sub"]
     retired = {"keys": [new.jwk]}
-    assert refused(ns["verify_access_token"], old.sign(claims), retired, SOME_NOW) is not None, "a retired key must not verify"
+    assert refused(ns["verify_access_token"], old.sign(claims), retired, SOME_NOW) is not None, (
+        "a retired key must not verify"
+    )
 
 
 @hidden_test("04.3")
@@ -72,7 +70,9 @@ def not_yet_valid_and_missing_exp_are_refused(ns):
     jwks = {"keys": [key.jwk]}
     later = access_claims(SOME_NOW, nbf=int(SOME_NOW) + 3600, iat=int(SOME_NOW) + 3600, exp=int(SOME_NOW) + 3900)
     assert refused(ns["verify_access_token"], key.sign(later), jwks, SOME_NOW) is not None, "nbf an hour ahead"
-    assert refused(ns["verify_access_token"], key.sign(access_claims(SOME_NOW, exp=None)), jwks, SOME_NOW) is not None, "no exp"
+    assert (
+        refused(ns["verify_access_token"], key.sign(access_claims(SOME_NOW, exp=None)), jwks, SOME_NOW) is not None
+    ), "no exp"
 
 
 @hidden_test("04.4")

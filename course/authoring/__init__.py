@@ -1,0 +1,1 @@
+"""Tools for the course's maintainers: make-exercises, Restart & Run All, notebook hygiene."""

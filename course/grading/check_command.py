@@ -1,0 +1,95 @@
+"""`course check`: run a learner's exercise notebook headless and say how it went."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from course.grading.supervisor import run_worker
+from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, template_for
+from course.outcome import Outcome
+from course.terminal import Terminal, bar
+
+DEFAULT_CELL_TIMEOUT = 10.0
+
+
+def report_notebook(
+    notebook: Path, *, cell_timeout: float, hints: bool, terminal: Terminal, solutions_dir: Path = SOLUTIONS_DIR
+) -> tuple[int, int]:
+    """Check one notebook and print its report; returns (passed, total)."""
+    solution = template_for(notebook, solutions_dir)
+    terminal.progress(f"Checking {notebook.name} ...")
+    report = run_worker(
+        solution,
+        notebook,
+        hidden=None,
+        cell_timeout=cell_timeout,
+        cwd=notebook.resolve().parent,
+        on_progress=lambda done, total: terminal.progress(f"Checking {notebook.name} {bar(done, total)}"),
+    )
+    terminal.clear_progress()
+    terminal.say(terminal.paint(f"{notebook}", "bold"))
+    if report["status"] not in ("checked",):
+        terminal.say(f"  {Outcome.ERROR.mark} {report['message']}")
+    exercises = report["exercises"]
+    for outcome in exercises:
+        status = Outcome(outcome["status"])
+        line = f"  {status.mark} {outcome['id']} {outcome['title']}"
+        if status is Outcome.PASS:
+            terminal.say(terminal.paint(line, "green"))
+            continue
+        terminal.say(terminal.paint(f"{line}: {status.label}", "yellow" if status is Outcome.TODO else "red"))
+        if outcome["message"]:
+            terminal.say(f"       {outcome['message']}")
+        if hints and outcome["hint"]:
+            terminal.say(terminal.paint(f"       Hint: {outcome['hint']}", "dim"))
+    passed = sum(1 for outcome in exercises if outcome["status"] == Outcome.PASS)
+    unfinished = [outcome for outcome in exercises if outcome["status"] != Outcome.PASS]
+    if unfinished:
+        first = unfinished[0]
+        terminal.say(f"  {passed}/{len(exercises)} exercises pass.")
+        terminal.say(
+            f"  Next: in {notebook}, work on {first['id']} ({first['title']}), then run `course check` again."
+            + ("" if hints else " Stuck? `course check --hint`.")
+        )
+    elif exercises:
+        terminal.say(terminal.paint(f"  {passed}/{len(exercises)} exercises pass. Well done!", "green"))
+    return passed, len(exercises)
+
+
+def run_check(
+    notebooks: list[Path],
+    *,
+    cell_timeout: float = DEFAULT_CELL_TIMEOUT,
+    hints: bool = False,
+    terminal: Terminal | None = None,
+) -> int:
+    """The whole `course check` command; returns the exit code (0: all pass)."""
+    terminal = terminal or Terminal()
+    explicit = bool(notebooks)
+    if not explicit:
+        notebooks = sorted(EXERCISES_DIR.glob("[0-9][0-9]-*.ipynb"))
+        if not notebooks:
+            terminal.say(f"No exercise notebooks in {EXERCISES_DIR}. Run `make exercises` first.")
+            return 2
+    for notebook in notebooks:
+        if not notebook.is_file():
+            terminal.say(f"No such notebook: {notebook}")
+            return 2
+        try:
+            template_for(notebook)
+        except LookupError as error:
+            terminal.say(str(error))
+            return 2
+
+    all_passed = True
+    for notebook in notebooks:
+        passed, total = report_notebook(notebook, cell_timeout=cell_timeout, hints=hints, terminal=terminal)
+        terminal.say()
+        if passed == total and total:
+            continue
+        all_passed = False
+        if not explicit:
+            break  # by default, stop at the next unfinished notebook
+    if all_passed:
+        terminal.say("Every exercise passes.")
+    return 0 if all_passed else 1
