@@ -24,13 +24,12 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import demo_server
+from course.authoring import synthetic_class as cb
+from course.grading import grade_command as grading
+from course.terminal import Terminal
 
-import demo_server  # noqa: E402
-from course.grading import grade_command as grading  # noqa: E402
-from course.terminal import Terminal  # noqa: E402
-from tests import class_builder as cb  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def server_start_ms(runs: int = 20) -> list[float]:

@@ -6,6 +6,8 @@ import pytest
 
 from demo_server import ManualClock, create_app
 
+from .auth import AuthActions
+
 
 @pytest.fixture
 def clock():
@@ -61,3 +63,9 @@ def token_urlsafe_calls(monkeypatch):
 
     monkeypatch.setattr(secrets, "token_urlsafe", spy)
     return calls
+
+
+@pytest.fixture
+def auth(client):
+    """Log the test's client in: ``auth.login()``, ``auth.jwt_login()`` (see tests/auth.py)."""
+    return AuthActions(client)

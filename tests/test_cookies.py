@@ -6,7 +6,7 @@ import pytest
 
 from demo_server import DEMO_EPOCH, create_app, demo_key
 
-ADMIN = {"username": "admin", "password": "1234"}
+from .auth import ADMIN
 
 
 @pytest.fixture

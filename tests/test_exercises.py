@@ -7,12 +7,11 @@ import nbformat
 import pytest
 
 from course.authoring import make_exercises
+from course.authoring import synthetic_class as class_builder
 from course.exercise_format import NotebookFormatError, exercise_ids, looks_worked_on, make_exercise, strip_solution
 from course.grading.assemble import assemble
 from course.grading.supervisor import run_worker
 from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, hidden_tests_for, solution_notebooks
-
-from . import class_builder
 
 SOLUTIONS = solution_notebooks()
 

@@ -8,11 +8,10 @@ import json
 import nbformat
 import pytest
 
+from course.authoring import synthetic_class as cb
 from course.grading import grade_command as grading
 from course.layout import SOLUTIONS_DIR
 from course.terminal import Terminal
-
-from . import class_builder as cb
 
 NOTEBOOK = "00-start-here.ipynb"
 

@@ -17,16 +17,10 @@ from demo_server import DEMO_USERS, create_app, demo_key
 from demo_server.context import token_service
 from demo_server.tokens.access import ACCESS_TOKEN_SECONDS, AUDIENCE, ISSUER, LEEWAY_SECONDS
 
+from .auth import AuthActions
 from .conftest import TEST_CONFIG
 
 FAST = TEST_CONFIG
-ALICE = {"username": "alice", "password": DEMO_USERS["alice"]}
-
-
-def login(client, user=ALICE):
-    response = client.post("/jwt/login", json=user)
-    assert response.status_code == 200, response.json
-    return response.json
 
 
 def bearer(token: str) -> dict:
@@ -56,7 +50,7 @@ def rejected(response, status: int, message: str) -> None:
 
 
 def test_login_returns_a_pair_and_me_knows_the_user(client, clock):
-    pair = login(client)
+    pair = AuthActions(client).jwt_login()
     assert set(pair) == {"access_token", "refresh_token", "token_type", "expires_in"}
     assert pair["token_type"] == "Bearer" and pair["expires_in"] == ACCESS_TOKEN_SECONDS
     response = client.get("/jwt/me", headers=bearer(pair["access_token"]))
@@ -105,14 +99,14 @@ def test_me_refuses_missing_or_garbage_tokens(client, headers, message):
 
 
 def test_alg_none_is_refused(client):
-    real = claims_of(login(client)["access_token"])
+    real = claims_of(AuthActions(client).jwt_login()["access_token"])
     token = forge({"alg": "none", "typ": "at+jwt"}, {**real, "sub": "admin"}, hmac_key=None)
     rejected(client.get("/jwt/me", headers=bearer(token)), 401, "algorithm 'none' is not allowed")
 
 
 def test_hs256_signed_with_the_public_key_is_refused(client):
     """Algorithm confusion: the public key is public, so an HMAC keyed with it proves nothing."""
-    real = login(client)["access_token"]
+    real = AuthActions(client).jwt_login()["access_token"]
     jwk = client.get("/jwt/.well-known/jwks.json").json["keys"][0]
     public_pem = jwt.PyJWK(jwk).key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
     header = {"alg": "HS256", "kid": jwk["kid"], "typ": "at+jwt"}
@@ -123,7 +117,7 @@ def test_hs256_signed_with_the_public_key_is_refused(client):
 def test_hs256_signed_with_an_rsa_public_key_is_refused(client):
     """The classic RS256 -> HS256 confusion: whatever public key the attacker uses as the HMAC
     secret, the allow-list refuses HS256 before any key is looked at."""
-    real = login(client)["access_token"]
+    real = AuthActions(client).jwt_login()["access_token"]
     rsa_public_pem = (
         rsa.generate_private_key(public_exponent=65537, key_size=2048)
         .public_key()
@@ -134,14 +128,14 @@ def test_hs256_signed_with_an_rsa_public_key_is_refused(client):
 
 
 def test_a_tampered_payload_is_refused(client):
-    header, _, signature = login(client)["access_token"].split(".")
+    header, _, signature = AuthActions(client).jwt_login()["access_token"].split(".")
     real = claims_of(f"{header}.{_}.{signature}")
     body = b64url_encode(json.dumps({**real, "sub": "admin"}).encode())
     rejected(client.get("/jwt/me", headers=bearer(f"{header}.{body}.{signature}")), 401, "bad signature")
 
 
 def test_expiry_follows_the_server_clock_with_leeway(client, clock):
-    token = login(client)["access_token"]
+    token = AuthActions(client).jwt_login()["access_token"]
     clock.advance(ACCESS_TOKEN_SECONDS + LEEWAY_SECONDS - 1)
     assert client.get("/jwt/me", headers=bearer(token)).status_code == 200, "inside the leeway"
     clock.advance(1)
@@ -207,7 +201,7 @@ def refresh(client, refresh_token: str):
 
 
 def test_refresh_rotates_the_pair(client):
-    first = login(client)
+    first = AuthActions(client).jwt_login()
     second = refresh(client, first["refresh_token"])
     assert second.status_code == 200
     assert second.json["refresh_token"] != first["refresh_token"]
@@ -217,14 +211,14 @@ def test_refresh_rotates_the_pair(client):
 
 
 def test_reusing_a_refresh_token_ends_the_whole_family(client):
-    first = login(client)
+    first = AuthActions(client).jwt_login()
     second = refresh(client, first["refresh_token"]).json
     third = refresh(client, second["refresh_token"]).json
     rejected(refresh(client, first["refresh_token"]), 401, "refresh token reuse detected")
     # The newest token of that family, unused until now, is dead too: the thief may hold it.
     rejected(refresh(client, third["refresh_token"]), 401, "family has ended")
     # Another login (another family) is not affected.
-    other = login(client)
+    other = AuthActions(client).jwt_login()
     assert refresh(client, other["refresh_token"]).status_code == 200
 
 
@@ -232,13 +226,13 @@ def test_refresh_refusals(client, clock):
     rejected(refresh(client, "made-up"), 401, "unknown refresh token")
     rejected(refresh(client, "x" * 300), 401, "unknown refresh token")
     rejected(client.post("/jwt/refresh", json={}), 400, "missing field(s): refresh_token")
-    old = login(client)["refresh_token"]
+    old = AuthActions(client).jwt_login()["refresh_token"]
     clock.advance(24 * 3600)
     rejected(refresh(client, old), 401, "refresh token expired")
 
 
 def test_a_family_ends_a_week_after_login_however_often_it_refreshes(client, clock):
-    token = login(client)["refresh_token"]
+    token = AuthActions(client).jwt_login()["refresh_token"]
     for _ in range(7):  # 7 x 23 h = 161 h, just under a week
         clock.advance(23 * 3600)
         token = refresh(client, token).json["refresh_token"]
@@ -247,7 +241,7 @@ def test_a_family_ends_a_week_after_login_however_often_it_refreshes(client, clo
 
 
 def test_an_access_token_is_not_a_refresh_token(client):
-    pair = login(client)
+    pair = AuthActions(client).jwt_login()
     rejected(refresh(client, pair["access_token"]), 401, "unknown refresh token")
     rejected(client.get("/jwt/me", headers=bearer(pair["refresh_token"])), 401, "malformed token")
 
@@ -256,7 +250,7 @@ def test_an_access_token_is_not_a_refresh_token(client):
 
 
 def test_logout_denies_the_token_and_ends_its_refresh_family(client):
-    pair = login(client)
+    pair = AuthActions(client).jwt_login()
     response = client.post("/jwt/logout", headers=bearer(pair["access_token"]))
     assert response.status_code == 200
     rejected(client.get("/jwt/me", headers=bearer(pair["access_token"])), 401, "revoked")
@@ -268,12 +262,12 @@ def test_logout_needs_a_valid_token(client):
 
 
 def test_the_deny_list_forgets_tokens_once_they_expire(app, client, clock):
-    pair = login(client)
+    pair = AuthActions(client).jwt_login()
     client.post("/jwt/logout", headers=bearer(pair["access_token"]))
     denied = token_service(app).access.denied
     assert len(denied) == 1
     clock.advance(ACCESS_TOKEN_SECONDS + LEEWAY_SECONDS + 1)
-    client.post("/jwt/logout", headers=bearer(login(client)["access_token"]))
+    client.post("/jwt/logout", headers=bearer(AuthActions(client).jwt_login()["access_token"]))
     assert len(denied) == 1, "the first entry should have been dropped: its token expired anyway"
 
 
@@ -290,7 +284,7 @@ def test_jwks_publishes_public_keys_only(client):
 
 
 def test_anyone_can_verify_with_the_jwks(client, clock):
-    token = login(client)["access_token"]
+    token = AuthActions(client).jwt_login()["access_token"]
     header = jwt.get_unverified_header(token)
     jwks = jwt.PyJWKSet.from_dict(client.get("/jwt/.well-known/jwks.json").json)
     key = jwks[header["kid"]]
@@ -304,9 +298,9 @@ def test_anyone_can_verify_with_the_jwks(client, clock):
 def test_key_rotation_keeps_old_tokens_valid_until_the_key_is_retired(app, client):
     keys = token_service(app).keys
     old_kid = keys.current.kid
-    old_token = login(client)["access_token"]
+    old_token = AuthActions(client).jwt_login()["access_token"]
     new_kid = keys.rotate(demo_key("rotated")).kid
-    new_token = login(client)["access_token"]
+    new_token = AuthActions(client).jwt_login()["access_token"]
     assert jwt.get_unverified_header(new_token)["kid"] == new_kid != old_kid
     assert [k["kid"] for k in client.get("/jwt/.well-known/jwks.json").json["keys"]] == [new_kid, old_kid]
     assert client.get("/jwt/me", headers=bearer(old_token)).status_code == 200
@@ -319,9 +313,12 @@ def test_key_rotation_keeps_old_tokens_valid_until_the_key_is_retired(app, clien
 
 def test_seeded_keys_and_ids_give_the_same_tokens_on_every_run():
     config = {**FAST, "JWT_PRIVATE_KEY": demo_key("jwt"), "JWT_ID_SEED": demo_key("ids")}
-    first, second = (login(create_app(config).test_client()) for _ in range(2))
+    first, second = (AuthActions(create_app(config).test_client()).jwt_login() for _ in range(2))
     assert first == second
-    assert login(create_app(FAST).test_client()) != login(create_app(FAST).test_client())
+    assert (
+        AuthActions(create_app(FAST).test_client()).jwt_login()
+        != AuthActions(create_app(FAST).test_client()).jwt_login()
+    )
 
 
 # --- the insecure twin ---------------------------------------------------------------------
@@ -345,7 +342,7 @@ def test_vuln_twin_falls_for_algorithm_confusion_and_the_fixed_one_does_not(inse
 
 
 def test_vuln_twin_still_accepts_real_tokens_and_refuses_bad_signatures(insecure_client):
-    token = login(insecure_client)["access_token"]
+    token = AuthActions(insecure_client).jwt_login()["access_token"]
     assert insecure_client.get("/vuln/jwt/me", headers=bearer(token)).json["user"] == "alice"
     wrong = forge({"alg": "HS256"}, {"sub": "admin"}, hmac_key=b"not the public key" * 2)
     rejected(insecure_client.get("/vuln/jwt/me", headers=bearer(wrong)), 401, "bad signature")

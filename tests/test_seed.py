@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-ADMIN = {"username": "admin", "password": "1234"}
+from .auth import ADMIN
+
 FORGED = "user=admin"  # typed by hand, no login at all
 SUBSTRING = "x=notuser=admin"  # a different cookie that merely contains the text
 

@@ -11,16 +11,11 @@ import demo_server
 from demo_server import DEMO_USERS, context, create_app, serve_app
 from demo_server.context import session_store
 
+from .auth import AuthActions
 from .conftest import TEST_CONFIG
 
 FAST = TEST_CONFIG
 IDLE = 15 * 60
-
-
-def log_in(client, username="alice", path="/sessions/login", **headers):
-    response = client.post(path, json={"username": username, "password": DEMO_USERS[username]}, headers=headers)
-    assert response.status_code == 200, response.json
-    return response
 
 
 def sid_of(client) -> str:
@@ -42,7 +37,7 @@ def test_demo_users_are_documented_and_hashed(app):
 
 
 def test_login_sets_a_safe_cookie(client, app):
-    response = log_in(app.test_client())
+    response = AuthActions(app.test_client()).login()
     cookie = response.headers["Set-Cookie"]
     name_value, *attributes = cookie.split("; ")
     assert name_value.startswith("sid=") and len(name_value) == 4 + 43
@@ -68,19 +63,19 @@ def test_login_rejections_say_why(client, body, status, message):
 
 
 def test_http_logins_give_distinct_ids(app):
-    ids = {log_in(app.test_client()).headers["Set-Cookie"].split(";")[0] for _ in range(20)}
+    ids = {AuthActions(app.test_client()).login().headers["Set-Cookie"].split(";")[0] for _ in range(20)}
     assert len(ids) == 20
 
 
 def test_me_needs_a_live_session(app, client):
     assert "no session cookie" in client.get("/sessions/me").json["error"]
     assert with_cookie(app, "garbage").get("/sessions/me").status_code == 401
-    log_in(client)
+    AuthActions(client).login()
     assert client.get("/sessions/me").json["user"] == "alice"
 
 
 def test_after_logout_the_old_cookie_gets_401(app, client):
-    log_in(client)
+    AuthActions(client).login()
     stolen = sid_of(client)
     assert with_cookie(app, stolen).get("/sessions/me").status_code == 200
     response = client.post("/sessions/logout")
@@ -92,7 +87,7 @@ def test_after_logout_the_old_cookie_gets_401(app, client):
 
 
 def test_idle_timeout_on_the_injected_clock(client, clock):
-    log_in(client)
+    AuthActions(client).login()
     clock.advance(IDLE - 60)
     assert client.get("/sessions/me").status_code == 200  # activity slides the deadline
     clock.advance(IDLE - 60)
@@ -102,7 +97,7 @@ def test_idle_timeout_on_the_injected_clock(client, clock):
 
 
 def test_absolute_timeout_ends_even_a_busy_session(client, clock):
-    log_in(client)
+    AuthActions(client).login()
     for _ in range(8 * 6 - 1):
         clock.advance(600)
         assert client.get("/sessions/me").status_code == 200
@@ -115,7 +110,7 @@ def test_timeouts_are_configurable(clock):
         {**FAST, "CLOCK": clock, "SERVER_SESSION_IDLE_TIMEOUT": 60, "SERVER_SESSION_ABSOLUTE_TIMEOUT": 120}
     )
     client = app.test_client()
-    log_in(client)
+    AuthActions(client).login()
     clock.advance(61)
     assert client.get("/sessions/me").status_code == 401
 
@@ -129,14 +124,14 @@ def test_memory_store_is_a_config_choice(clock):
 
 def test_secure_cookie_flag_uses_the_host_prefix(clock):
     app = create_app({**FAST, "CLOCK": clock, "SERVER_SESSION_SECURE_COOKIE": True})
-    cookie = log_in(app.test_client()).headers["Set-Cookie"]
+    cookie = AuthActions(app.test_client()).login().headers["Set-Cookie"]
     assert cookie.startswith("__Host-sid=") and "; Secure" in cookie and "Domain" not in cookie and "Path=/" in cookie
 
 
 def test_devices_list_and_revoke(app):
     laptop, phone = app.test_client(), app.test_client()
-    log_in(laptop, **{"User-Agent": "laptop"})
-    log_in(phone, **{"User-Agent": "phone"})
+    AuthActions(laptop).login(**{"User-Agent": "laptop"})
+    AuthActions(phone).login(**{"User-Agent": "phone"})
     listed = laptop.get("/sessions/devices").json["devices"]
     assert [(d["device"], d["current"]) for d in listed] == [("laptop", True), ("phone", False)]
     assert all(len(d["id"]) == 16 for d in listed)
@@ -148,15 +143,15 @@ def test_devices_list_and_revoke(app):
 
 @pytest.mark.parametrize(("device_id", "status"), [("nothex", 400), ("0" * 16, 404)])
 def test_revoking_an_unknown_device_says_why(client, device_id, status):
-    log_in(client)
+    AuthActions(client).login()
     response = client.delete(f"/sessions/devices/{device_id}")
     assert response.status_code == status and response.json["error"]
 
 
 def test_cannot_revoke_someone_elses_session(app):
     alice, bob = app.test_client(), app.test_client()
-    log_in(alice)
-    log_in(bob, "bob")
+    AuthActions(alice).login()
+    AuthActions(bob).login("bob")
     bobs_device = bob.get("/sessions/devices").json["devices"][0]["id"]
     assert alice.delete(f"/sessions/devices/{bobs_device}").status_code == 404
     assert bob.get("/sessions/me").status_code == 200
@@ -164,9 +159,9 @@ def test_cannot_revoke_someone_elses_session(app):
 
 def test_password_change_ends_other_sessions_and_renews_this_one(app):
     laptop, phone, bob = app.test_client(), app.test_client(), app.test_client()
-    log_in(laptop)
-    log_in(phone)
-    log_in(bob, "bob")
+    AuthActions(laptop).login()
+    AuthActions(phone).login()
+    AuthActions(bob).login("bob")
     old_laptop_id = sid_of(laptop)
     response = laptop.post(
         "/sessions/password", json={"current_password": DEMO_USERS["alice"], "new_password": "a new long password"}
@@ -192,7 +187,7 @@ def test_password_change_ends_other_sessions_and_renews_this_one(app):
     ],
 )
 def test_password_change_rejections(client, current, new, status, message):
-    log_in(client)
+    AuthActions(client).login()
     response = client.post("/sessions/password", json={"current_password": current, "new_password": new})
     assert response.status_code == status and message in response.json["error"]
 
@@ -202,7 +197,7 @@ def test_cart_starts_anonymous_and_survives_login_with_a_new_id(app, client):
     assert client.post("/sessions/cart", json={"item": "tea"}).status_code == 201
     anonymous_id = sid_of(client)
     assert client.get("/sessions/me").status_code == 401
-    log_in(client)
+    AuthActions(client).login()
     assert sid_of(client) != anonymous_id
     assert client.get("/sessions/cart").json == {"cart": ["tea"]}
     assert with_cookie(app, anonymous_id).get("/sessions/cart").json == {"cart": []}
@@ -259,7 +254,7 @@ def test_a_thousand_logins_give_a_thousand_ids_from_secrets(clock, token_urlsafe
     client = app.test_client(use_cookies=False)
     ids = set()
     for _ in range(1000):
-        cookie = log_in(client).headers["Set-Cookie"]
+        cookie = AuthActions(client).login().headers["Set-Cookie"]
         ids.add(cookie.split(";")[0].removeprefix("sid="))
     assert len(ids) == 1000
     assert token_urlsafe_calls == [32] * 1000, "every ID is 32 bytes (256 bits) from secrets.token_urlsafe"

@@ -6,12 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from demo_server import DEMO_USERS, create_app, serve_app
+from demo_server import create_app, serve_app
 
+from .auth import ALICE
 from .conftest import TEST_CONFIG
 
 FAST = TEST_CONFIG
-ALICE = {"username": "alice", "password": DEMO_USERS["alice"]}
 
 
 def fixation(app, login_path):

@@ -28,11 +28,11 @@ from course.lessons.by_hand.hmac_sha256 import hmac_sha256
 from demo_server import DEMO_EPOCH, ManualClock, create_app, demo_key
 from demo_server.vulnerable.signed import WEAK_SECRET_KEY
 
+from .auth import ADA, MALLORY
+
 ROOT = Path(__file__).resolve().parent.parent
 WORD_LIST = ROOT / "notebooks" / "data" / "weak-secrets.txt"
 LESSON = ROOT / "notebooks" / "02-signed-and-encrypted-cookies.ipynb"
-MALLORY = {"username": "mallory", "password": "let-me-in"}
-ADA = {"username": "ada", "password": "analytical-engine"}
 
 
 def words():

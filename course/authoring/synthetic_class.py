@@ -1,4 +1,4 @@
-"""Build synthetic learner notebooks from a solution notebook (for grading tests and the benchmark)."""
+"""A synthetic class: learner notebooks built from a solution notebook (grading tests and `make bench`)."""
 
 from __future__ import annotations
 
