@@ -37,7 +37,7 @@ ARTICLE_SET_COOKIE = "user=admin; HttpOnly; Path=/; Max-Age=3600"
 @insecure(
     flaw="the login cookie is the user name in plain text, so anyone can write it themselves",
     cwe="CWE-565",
-    asvs="V3.2.2",
+    asvs="v5.0.0-7.2.1",
     fixed_twin="/cookies/api/login",
 )
 def login():
@@ -55,7 +55,7 @@ def login():
 @insecure(
     flaw="trusts any Cookie header that contains the text 'user=admin' (forged or substring)",
     cwe="CWE-565",
-    asvs="V3.2.2",
+    asvs="v5.0.0-7.2.1",
     fixed_twin="/cookies/api/profile",
 )
 def profile():

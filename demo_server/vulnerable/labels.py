@@ -13,9 +13,10 @@ from typing import Callable
 
 from flask import Blueprint, request
 
+from demo_server import asvs as asvs_module
+
 LABEL_ATTRIBUTE = "insecure_demo"
-# Labels cite OWASP ASVS 5.0.0 requirements in its versioned form, e.g. "v5.0.0-7.2.4".
-ASVS_VERSION = "5.0.0"
+ASVS_VERSION = asvs_module.VERSION  # labels cite requirements in the versioned form, e.g. "v5.0.0-7.2.4"
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class InsecureDemo:
     flaw: str  # what is wrong, in one sentence
     cwe: str  # e.g. "CWE-565"
     fixed_twin: str  # URL rule of the secure version, e.g. "/cookies/profile"
-    asvs: str = ""  # e.g. "V3.2.1" (OWASP ASVS 4.0.3)
+    asvs: str  # e.g. "v5.0.0-7.2.4", one of demo_server.asvs.CITED
 
     def header(self) -> str:
         return f"{self.cwe}: {self.flaw}"
@@ -32,8 +33,9 @@ class InsecureDemo:
         return asdict(self)
 
 
-def insecure(*, flaw: str, cwe: str, fixed_twin: str, asvs: str = "") -> Callable:
-    """Mark a view function as deliberately vulnerable."""
+def insecure(*, flaw: str, cwe: str, fixed_twin: str, asvs: str) -> Callable:
+    """Mark a view function as deliberately vulnerable (``asvs``: the requirement it fails)."""
+    asvs_module.title(asvs)  # a KeyError at import time names an id that is not listed
 
     def decorate(view: Callable) -> Callable:
         setattr(view, LABEL_ATTRIBUTE, InsecureDemo(flaw=flaw, cwe=cwe, fixed_twin=fixed_twin, asvs=asvs))

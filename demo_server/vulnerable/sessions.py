@@ -34,14 +34,14 @@ FIXATION = dict(
     flaw="logs the user in to the session ID the browser arrived with instead of issuing a new one, "
     "so an ID planted before login becomes the attacker's way in",
     cwe="CWE-384",
-    asvs="V3.2.1",
+    asvs="v5.0.0-7.2.4",
     fixed_twin="/sessions/login",
 )
 LOST_UPDATE = dict(
     flaw="keeps the cart in a cookie the client sends back: concurrent adds each start from the same "
     "old cart and overwrite each other, so items are lost",
     cwe="CWE-362",
-    asvs="V11.1.6",
+    asvs="v5.0.0-15.4.1",
     fixed_twin="/sessions/cart",
 )
 

@@ -34,7 +34,7 @@ FLAW = (
 
 
 @bp.post("/login")
-@insecure(flaw=FLAW, cwe="CWE-1391", asvs="V3.5.3", fixed_twin="/signed/login")
+@insecure(flaw=FLAW, cwe="CWE-1391", asvs="v5.0.0-11.5.1", fixed_twin="/signed/login")
 def login():
     username = authenticate()
     response = jsonify({"message": f"Logged in as {username}"})
@@ -44,7 +44,7 @@ def login():
 
 
 @bp.get("/profile")
-@insecure(flaw=FLAW, cwe="CWE-1391", asvs="V3.5.3", fixed_twin="/signed/profile")
+@insecure(flaw=FLAW, cwe="CWE-1391", asvs="v5.0.0-11.5.1", fixed_twin="/signed/profile")
 def profile():
     try:
         data = weak_session_serializer().loads(request.cookies.get(COOKIE, ""), max_age=MAX_AGE)

@@ -32,7 +32,7 @@ bp = insecure_blueprint("vuln_jwt", __name__, url_prefix="/vuln/jwt")
 @insecure(
     flaw="lets the token pick its algorithm: accepts alg 'none' and HS256 keyed with the public key",
     cwe="CWE-347",
-    asvs="V3.5.3",
+    asvs="v5.0.0-9.1.2",
     fixed_twin="/jwt/me",
 )
 def me():
