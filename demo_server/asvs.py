@@ -1,7 +1,7 @@
 """The OWASP ASVS 5.0.0 requirements this course cites, each with a short title in our words.
 
 Cite them in their versioned form, ``v5.0.0-7.2.4`` (chapter.section.requirement),
-in labels (``@insecure(asvs=...)``), lesson text, checks and hidden tests.
+in the labels of vulnerable routes (``asvs=`` in demo_server.vulnerable.labels), lesson text, checks and hidden tests.
 ``tests/test_asvs_citations.py`` fails on any cited id that is not listed here and
 on any unversioned id. Look ids up in the standard itself (the ASVS 5.0.0 CSV),
 never from memory; add an entry here in id order when you cite a new one.
