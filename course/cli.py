@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--lessons", help="comma-separated lesson numbers to grade, e.g. 00,01 (default: those handed in)"
     )
+    grade.add_argument(
+        "--sandbox",
+        choices=["auto", "bubblewrap", "fallback"],
+        default="auto",
+        help="where learners' code runs: bubblewrap, or a weaker fallback where it is missing (default: %(default)s)",
+    )
 
     make = commands.add_parser("make-exercises", help="write exercises/ from solutions/ (maintainers)")
     make.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
@@ -100,8 +106,9 @@ def _grade(args: argparse.Namespace, terminal: Terminal) -> int:
             cell_timeout=args.timeout,
             lessons_wanted=lessons,
             terminal=terminal,
+            sandbox_wanted=args.sandbox,
         )
-    except ValueError as error:
+    except (ValueError, RuntimeError) as error:
         terminal.say(f"course grade: {error}")
         return 2
     terminal.say(f"Graded {len(results)} learners: {args.csv}, {args.md}, and results.json in each learner's folder.")

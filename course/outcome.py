@@ -17,6 +17,7 @@ class Outcome(StrEnum):
     TIMEOUT = "timeout"  # the answer ran past its time limit
     MISSING = "missing"  # no answer cell, or no notebook, to check
     UNREADABLE = "unreadable"  # the notebook file is not a notebook
+    TAMPERING = "tampering"  # the check machinery was replaced or its verdict forged: no points
 
     @property
     def mark(self) -> str:
@@ -40,6 +41,7 @@ _MARKS = {
     Outcome.TIMEOUT: "⏱",
     Outcome.MISSING: "❓",
     Outcome.UNREADABLE: "💥",
+    Outcome.TAMPERING: "🚩",
 }
 _LABELS = {
     Outcome.PASS: "passed",
@@ -49,4 +51,5 @@ _LABELS = {
     Outcome.TIMEOUT: "too slow",
     Outcome.MISSING: "missing",
     Outcome.UNREADABLE: "unreadable",
+    Outcome.TAMPERING: "tampering suspected",
 }

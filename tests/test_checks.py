@@ -58,11 +58,106 @@ def test_a_looping_answer_is_stopped(monkeypatch, capsys):
     assert "⏱ 00.1 Read a response header: too slow — still running after 0.5 s" in capsys.readouterr().out
 
 
-def test_results_are_recorded_for_the_checker(tmp_path, monkeypatch, capsys):
-    import json
+@pytest.fixture
+def verdicts(monkeypatch):
+    """What graded checks display for the grader (outside a kernel there is no display)."""
+    shown = []
+    monkeypatch.setattr(checks._graded, "publish", shown.append)
+    return shown
 
-    results = tmp_path / "results.jsonl"
-    monkeypatch.setenv(checks.RESULTS_FILE_ENV, str(results))
-    check("00.1", namespace={})
-    record = json.loads(results.read_text())
-    assert (record["id"], record["status"], record["kind"]) == ("00.1", "fail", "check")
+
+def test_a_graded_check_displays_one_verdict_with_its_nonce(verdicts, capsys):
+    check("00.1", namespace={}, nonce="n0nce", time_limit=5)
+    assert len(verdicts) == 1
+    verdict = verdicts[0]
+    assert (verdict["nonce"], verdict["exercise"], verdict["kind"]) == ("n0nce", "00.1", "check")
+    assert [r["status"] for r in verdict["results"]] == ["fail"]
+    assert verdict["tampering"] == [] and verdict["hung"] == []
+    assert "define server_software first" in capsys.readouterr().out
+
+
+class AlwaysEqual(str):
+    def __eq__(self, other):
+        return True
+
+    __hash__ = str.__hash__
+
+
+def test_an_impostor_string_is_refused(capsys):
+    check("00.1", namespace={"server_software": lambda base_url: AlwaysEqual("anything")})
+    out = capsys.readouterr().out
+    assert "❌ 00.1" in out and "server_software() returned a str subclass (AlwaysEqual), not a plain str" in out
+
+
+def test_an_impostor_dict_is_refused(capsys):
+    class AnyDict(dict):
+        def __eq__(self, other):
+            return True
+
+    check("00.3", namespace={"cookies_the_server_saw": lambda url, cookies: AnyDict()})
+    assert "returned a dict subclass (AnyDict), not a plain dict" in capsys.readouterr().out
+
+
+def test_an_object_equal_to_everything_is_refused(capsys):
+    from unittest.mock import ANY
+
+    check("00.2", namespace={"greet_with_cookie": lambda url, name: ANY})
+    assert "returned a _ANY object where a plain value" in capsys.readouterr().out
+
+
+def test_plain_values_pass_through_the_guard():
+    from course.checks._values import guard
+
+    value = {"a": [1, (2.5, "x", b"y")], "b": None, "c": {True}}
+    assert guard(lambda: value, "f")() is value  # the learner's own object, not a copy
+
+
+def test_the_guard_watches_the_methods_of_a_learners_class():
+    from course.checks._values import ImpostorValue, guard
+
+    class Store:
+        def __init__(self):
+            self.data = {}
+
+        def load(self):
+            return self.data
+
+        def lie(self):
+            return AlwaysEqual("x")
+
+    store = guard(Store, "Store")()
+    store.load()["user"] = "ada"
+    assert store.load() == {"user": "ada"} and vars(store) == {"data": {"user": "ada"}}
+    with pytest.raises(ImpostorValue, match=r"Store.lie\(\) returned a str subclass"):
+        store.lie()
+
+
+def test_a_check_that_stops_a_hung_answer_stubs_it_out_for_later_checks(monkeypatch, verdicts):
+    namespace = {}
+    exec("def parse_cookie_header(header):\n    while True:\n        pass", namespace)
+    namespace["__name__"] = "__main__"
+    check("01.1", namespace=namespace, nonce="a", time_limit=0.3)
+    assert verdicts[-1]["results"][0]["status"] == "timeout"
+    assert verdicts[-1]["hung"] == ["parse_cookie_header"]
+    started = __import__("time").monotonic()
+    with pytest.raises(checks._graded.HungAnswer, match="did not finish within the time limit when 01.1"):
+        namespace["parse_cookie_header"]("a=b")
+    assert __import__("time").monotonic() - started < 0.1
+
+
+def test_graded_hidden_tests_report_a_learners_exception_by_its_type_only(verdicts):
+    source = (
+        "from course.checks import hidden_test\n"
+        "@hidden_test('00.1')\n"
+        "def secret_input(ns):\n"
+        "    ns['server_software']('http://the-secret-input')\n"
+    )
+
+    def server_software(url):
+        raise ValueError(f"I was given {url}")
+
+    checks._last_check["00.1"] = checks.Result("00.1", "t", checks.Outcome.PASS)
+    checks.run_hidden_tests(source, "00.1", {"server_software": server_software}, nonce="h", time_limit=5)
+    (result,) = verdicts[-1]["results"]
+    assert (result["name"], result["status"]) == ("secret_input", "error")
+    assert result["message"] == "ValueError raised by your code"

@@ -9,15 +9,16 @@ import pytest
 from course.authoring import make_exercises
 from course.authoring import synthetic_class as class_builder
 from course.exercise_format import NotebookFormatError, exercise_ids, looks_worked_on, make_exercise, strip_solution
-from course.grading.assemble import assemble
-from course.grading.supervisor import run_worker
+from course.grading.assemble import CHECK, assemble, nonce_of, role_of
+from course.grading.report import NotebookStatus
+from course.grading.worker import check_notebook_file
 from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, hidden_tests_for, solution_notebooks
 
 SOLUTIONS = solution_notebooks()
 
 
 def _run(solution, notebook, hidden=None):
-    return run_worker(solution, notebook, hidden=hidden, cell_timeout=20, cwd=EXERCISES_DIR)
+    return check_notebook_file(solution, notebook, hidden=hidden, cell_timeout=20)
 
 
 def test_there_are_exercise_notebooks():
@@ -38,18 +39,18 @@ def test_exercises_folder_is_what_the_generator_writes(tmp_path):
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
 def test_every_check_passes_on_the_solution(solution):
     report = _run(solution, solution, hidden_tests_for(solution))
-    assert report["status"] == "checked", report["message"]
-    assert report["exercises"], "no exercises found"
-    failing = {o["id"]: o["message"] for o in report["exercises"] if o["status"] != "pass"}
+    assert report.status is NotebookStatus.CHECKED, report.message
+    assert report.exercises, "no exercises found"
+    failing = {o.id: o.message for o in report.exercises if not o.passed}
     assert not failing, f"checks fail on the solution: {failing}"
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
 def test_every_check_fails_on_the_untouched_exercise(solution):
     report = _run(solution, EXERCISES_DIR / solution.name)
-    passing = [o["id"] for o in report["exercises"] if o["status"] == "pass"]
+    passing = [o.id for o in report.exercises if o.passed]
     assert not passing, f"checks that pass on a stub are defects: {passing}"
-    assert report["exercises"], "no exercises found"
+    assert report.exercises, "no exercises found"
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
@@ -113,8 +114,12 @@ def test_assemble_puts_pristine_checks_back():
     template = make_exercise(solution)
     learner = class_builder.with_fake_checks(class_builder.without_check_cells(class_builder.complete(solution)))
     assembled = assemble(template, learner)
-    checks = [c.source for c in assembled.notebook.cells if "check" in c.metadata.get("tags", [])]
-    assert checks == [f'__import__("course.checks").checks.check("00.{n}")' for n in (1, 2, 3)]
+    checks = [c for c in assembled.notebook.cells if role_of(c) == CHECK]
+    assert [c.source for c in checks] == [
+        f'__import__("course.checks").checks.check("00.{n}", nonce="{nonce_of(c)}")'
+        for n, c in zip((1, 2, 3), checks, strict=True)
+    ]
+    assert len({nonce_of(c) for c in checks}) == 3, "each check has a nonce of its own"
     assert assembled.missing_answers == []
 
 

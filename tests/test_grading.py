@@ -10,6 +10,7 @@ import pytest
 
 from course.authoring import synthetic_class as cb
 from course.grading import grade_command as grading
+from course.grading.submissions import Learner
 from course.layout import SOLUTIONS_DIR
 from course.terminal import Terminal
 
@@ -101,7 +102,7 @@ def test_grading_never_touches_the_submissions_notebooks(graded_class):
 def test_a_results_json_we_did_not_write_is_left_alone(tmp_path, capsys):
     path = tmp_path / "results.json"
     path.write_text('{"mine": true}')
-    grading.write_results_json(path, grading.LearnerResult("x"), Terminal())
+    grading.write_results_json(Learner("x", tmp_path), grading.LearnerResult("x"), Terminal())
     assert path.read_text() == '{"mine": true}'
     assert "left it alone" in capsys.readouterr().out
 

@@ -5,26 +5,34 @@ Each lesson's checks live in ``course/checks/lesson_NN.py``; a check is a
 function of the learner's notebook namespace that raises AssertionError with
 a message the learner can act on. Prefer defender checks: replay the attack
 (it must fail) and the legitimate flow (it must still work).
+
+Checks see the learner's definitions through a guard (``_values``): what the
+learner's code returns must be plain built-in values, so an impostor (a ``str``
+subclass equal to everything) fails. `course check` and `course grade` call the
+same functions with a nonce; the verdict then travels as one output of that cell
+(``_graded``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
-import json
-import os
 import signal
 import threading
 import traceback
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
+from course.checks import _graded, _integrity
+from course.checks._values import GuardedNamespace
 from course.outcome import Outcome
 
-RESULTS_FILE_ENV = "COURSE_RESULTS_FILE"
 # Longer than any honest check takes; shorter than a learner's patience.
 CHECK_TIME_LIMIT_SECONDS = 20
+_CHECKS_DIR = Path(__file__).resolve().parent
 
 Namespace = dict[str, Any]
 CheckFunction = Callable[[Namespace], None]
@@ -62,6 +70,7 @@ class Result:
 _exercises: dict[str, Exercise] = {}
 _hidden_tests: list[tuple[str, str, CheckFunction]] = []
 _last_check: dict[str, Result] = {}  # exercise id -> the latest check() result in this kernel
+_last_hang: BaseException | None = None  # the CheckTimeout that stopped the last check, if one did
 
 
 def exercise(exercise_id: str, title: str, *, hint: str, points: int = 1) -> Callable[[CheckFunction], CheckFunction]:
@@ -133,10 +142,23 @@ def run(ex: Exercise, namespace: Namespace) -> Result:
     return _run_function(ex.run, namespace, ex.id, ex.title, kind="check", name=ex.id)
 
 
-def check(exercise_id: str, hint: bool = False, namespace: Namespace | None = None) -> None:
-    """Check an exercise in this notebook and print one line (and the hint if asked)."""
+def check(
+    exercise_id: str,
+    hint: bool = False,
+    namespace: Namespace | None = None,
+    *,
+    nonce: str | None = None,
+    time_limit: float | None = None,
+) -> None:
+    """Check an exercise in this notebook and print one line (and the hint if asked).
+
+    `course check` and `course grade` pass a ``nonce`` (the verdict is then displayed
+    for them, see ``_graded``) and the ``time_limit`` left in the cell."""
     if namespace is None:
         namespace = inspect.currentframe().f_back.f_globals  # the notebook's globals
+    if nonce is not None:
+        _graded_check(exercise_id, namespace, nonce, time_limit)
+        return
     try:
         ex = find(exercise_id)
     except (KeyError, ValueError) as error:
@@ -149,49 +171,137 @@ def check(exercise_id: str, hint: bool = False, namespace: Namespace | None = No
         print(f"   Hint: {ex.hint}")
     elif not result.passed:
         print(f'   Stuck? check("{ex.id}", hint=True) gives a hint.')
-    _record(result)
 
 
-def run_hidden_tests(path: str, exercise_id: str | None = None, namespace: Namespace | None = None) -> list[Result]:
-    """Run an instructor's hidden tests (all, or one exercise's) against the namespace.
+def _graded_check(exercise_id: str, namespace: Namespace, nonce: str, time_limit: float | None) -> None:
+    tampering = _integrity.problems()
+    try:
+        _graded.pristine_module(lesson_of(exercise_id))  # registers its exercises afresh
+        ex = _exercises[exercise_id]
+    except (KeyError, ValueError, OSError) as error:
+        result = Result(exercise_id, exercise_id, Outcome.ERROR, f"there is no exercise {exercise_id!r} ({error})")
+        hung = []
+    else:
+        result = _run_function(ex.run, namespace, ex.id, ex.title, kind="check", name=ex.id, seconds=time_limit)
+        _last_check[ex.id] = result
+        hung = _stub_out_hung(namespace, ex.id)
+    print(result.line())
+    verdict = {"nonce": nonce, "exercise": exercise_id, "kind": "check", "results": [_graded.result_json(result)]}
+    verdict.update(hung=hung, tampering=sorted(set(tampering + _integrity.problems())))
+    _graded.publish(verdict)
 
-    Used by `course grade`; prints nothing, so learners' outputs stay theirs.
+
+def _stub_out_hung(namespace: Namespace, exercise_id: str) -> list[str]:
+    """After a time-out: the learner's function that hung is not called again by later checks."""
+    if _last_hang is None:
+        return []
+    names = _graded.hung_function(_last_hang, namespace)
+    _graded.stub_out(namespace, dict.fromkeys(names, exercise_id))
+    return names
+
+
+def mark_hung(hung: dict[str, str], namespace: Namespace | None = None) -> None:
+    """In a fresh kernel, stub out again what hung in the one it replaces (name -> exercise)."""
+    if namespace is None:
+        namespace = inspect.currentframe().f_back.f_globals
+    _graded.stub_out(namespace, hung)
+
+
+def run_hidden_tests(
+    source: str,
+    exercise_id: str | None = None,
+    namespace: Namespace | None = None,
+    *,
+    nonce: str | None = None,
+    time_limit: float | None = None,
+    lesson: str = "",
+) -> list[Result]:
+    """Run an instructor's hidden tests (``source``: the text of solutions/hidden/lesson_NN.py;
+    all of them, or one exercise's) against the namespace.
+
+    Used by `course grade` (with a nonce: the verdict is displayed for it); prints nothing,
+    so learners' outputs stay theirs. A learner's exception is reported by its type only.
     """
     if namespace is None:
         namespace = inspect.currentframe().f_back.f_globals
+    tampering = _integrity.problems() if nonce is not None else []
+    deadline = _graded.Deadline(time_limit)
+    skipped, hung, results = "", [], []
     if exercise_id is not None and not (exercise_id in _last_check and _last_check[exercise_id].passed):
         # The visible check failed, so the exercise scores nothing anyway; don't spend
         # another time limit on an answer that may loop forever.
-        _record(Result(exercise_id, "hidden tests skipped: the check did not pass", Outcome.PASS, kind="hidden-done"))
-        return []
-    _hidden_tests.clear()
-    with open(path, encoding="utf-8") as hidden_file:
-        source = hidden_file.read()
-    exec(compile(source, path, "exec"), {"__name__": "course_hidden_tests"})
-    selected = [test for test in _hidden_tests if exercise_id in (None, test[0])]
-    results = []
-    for test_exercise_id, name, function in selected:
-        result = _run_function(function, namespace, test_exercise_id, name, kind="hidden", name=name)
-        results.append(result)
-        _record(result)
-    # Tells the grader these tests finished (a time limit or a dead kernel would stop before).
-    _record(Result(exercise_id or "*", "hidden tests finished", Outcome.PASS, kind="hidden-done"))
+        skipped = "the check did not pass"
+    else:
+        tests = _graded.hidden_tests_in(source, _hidden_tests, lesson or (exercise_id or "").partition(".")[0])
+        for test_exercise_id, name, function in tests:
+            if exercise_id not in (None, test_exercise_id):
+                continue
+            left = deadline.left()
+            if hung or left == 0:
+                why = "an answer hung in an earlier test" if hung else "the time limit was used up"
+                result = Result(test_exercise_id, name, Outcome.TIMEOUT, f"not run: {why}", "hidden", name)
+            else:
+                result = _run_function(
+                    function, namespace, test_exercise_id, name, kind="hidden", name=name, seconds=left
+                )
+                hung += _stub_out_hung(namespace, test_exercise_id)
+            results.append(_without_learner_text(result))
+    if nonce is not None:
+        verdict = {"nonce": nonce, "exercise": exercise_id, "kind": "hidden", "skipped": skipped}
+        verdict.update(results=[_graded.result_json(r) for r in results], hung=hung)
+        verdict["tampering"] = sorted(set(tampering + _integrity.problems()))
+        _graded.publish(verdict)
     return results
 
 
-class CheckTimeout(Exception):
-    """A check ran past CHECK_TIME_LIMIT_SECONDS (an endless loop in the answer, most likely)."""
+def _without_learner_text(result: Result) -> Result:
+    # A learner's exception text could carry what a hidden test passed it; say what it was only.
+    if result.status is Outcome.ERROR:
+        return dataclasses.replace(result, message=f"{result.message.partition(':')[0]} raised by your code")
+    return result
+
+
+def preload() -> None:
+    """Run by a grading kernel as it starts, before any learner code: import what checks and
+    notebooks need (so notebooks start faster) and take the checks' own references (_integrity)."""
+    import requests  # noqa: F401
+
+    import course  # noqa: F401
+    import demo_server  # noqa: F401
+
+    for path in sorted(_CHECKS_DIR.glob("lesson_[0-9][0-9].py")):
+        importlib.import_module(f"course.checks.{path.stem}")
+    _integrity.capture()
+
+
+class CheckTimeout(BaseException):
+    """A check ran past its time limit (an endless loop in the answer, most likely).
+
+    A BaseException, so that ``except Exception`` in the learner's loop does not swallow it."""
 
 
 def _run_function(
-    function: CheckFunction, namespace: Namespace, exercise_id: str, title: str, *, kind: str, name: str
+    function: CheckFunction,
+    namespace: Namespace,
+    exercise_id: str,
+    title: str,
+    *,
+    kind: str,
+    name: str,
+    seconds: float | None = None,
 ) -> Result:
+    global _last_hang
+    _last_hang = None
+    limit = CHECK_TIME_LIMIT_SECONDS if seconds is None else seconds
     try:
-        with _time_limit(CHECK_TIME_LIMIT_SECONDS):
-            function(namespace)
-    except CheckTimeout:
-        message = f"still running after {CHECK_TIME_LIMIT_SECONDS} s: is there an endless loop in your answer?"
+        with _time_limit(limit):
+            function(namespace if isinstance(namespace, GuardedNamespace) else GuardedNamespace(namespace))
+    except CheckTimeout as error:
+        _last_hang = error
+        message = f"still running after {limit:g} s: is there an endless loop in your answer?"
         return Result(exercise_id, title, Outcome.TIMEOUT, message, kind, name)
+    except _graded.HungAnswer as error:
+        return Result(exercise_id, title, Outcome.TIMEOUT, str(error), kind, name)
     except NotImplementedError:
         return Result(
             exercise_id, title, Outcome.TODO, "replace `raise NotImplementedError()` with your answer", kind, name
@@ -222,7 +332,8 @@ def _time_limit(seconds: float):
         raise CheckTimeout()
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Again every 0.2 s, in case the learner's code catches the first one with a bare except.
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001), 0.2)
     try:
         yield
     finally:
@@ -233,13 +344,6 @@ def _time_limit(seconds: float):
 def _failed_assert_source(error: AssertionError) -> str:
     frames = traceback.extract_tb(error.__traceback__)
     return f"assertion failed: {frames[-1].line}" if frames else "assertion failed"
-
-
-def _record(result: Result) -> None:
-    path = os.environ.get(RESULTS_FILE_ENV)
-    if path:
-        with open(path, "a", encoding="utf-8") as results_file:
-            results_file.write(json.dumps(asdict(result)) + "\n")
 
 
 def needs(namespace: Namespace, *names: str) -> list[Any]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from course.grading.supervisor import run_worker
+from course.grading.report import NotebookStatus
+from course.grading.worker import check_notebook_file
 from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, template_for
 from course.outcome import Outcome
 from course.terminal import Terminal, bar
@@ -18,37 +19,35 @@ def report_notebook(
     """Check one notebook and print its report; returns (passed, total)."""
     solution = template_for(notebook, solutions_dir)
     terminal.progress(f"Checking {notebook.name} ...")
-    report = run_worker(
+    report = check_notebook_file(
         solution,
         notebook,
-        hidden=None,
         cell_timeout=cell_timeout,
-        cwd=notebook.resolve().parent,
         on_progress=lambda done, total: terminal.progress(f"Checking {notebook.name} {bar(done, total)}"),
     )
     terminal.clear_progress()
     terminal.say(terminal.paint(f"{notebook}", "bold"))
-    if report["status"] not in ("checked",):
-        terminal.say(f"  {Outcome.ERROR.mark} {report['message']}")
-    exercises = report["exercises"]
+    if report.status is not NotebookStatus.CHECKED:
+        terminal.say(f"  {Outcome.ERROR.mark} {report.message}")
+    exercises = report.exercises
     for outcome in exercises:
-        status = Outcome(outcome["status"])
-        line = f"  {status.mark} {outcome['id']} {outcome['title']}"
+        status = outcome.status
+        line = f"  {status.mark} {outcome.id} {outcome.title}"
         if status is Outcome.PASS:
             terminal.say(terminal.paint(line, "green"))
             continue
         terminal.say(terminal.paint(f"{line}: {status.label}", "yellow" if status is Outcome.TODO else "red"))
-        if outcome["message"]:
-            terminal.say(f"       {outcome['message']}")
-        if hints and outcome["hint"]:
-            terminal.say(terminal.paint(f"       Hint: {outcome['hint']}", "dim"))
-    passed = sum(1 for outcome in exercises if outcome["status"] == Outcome.PASS)
-    unfinished = [outcome for outcome in exercises if outcome["status"] != Outcome.PASS]
+        if outcome.message:
+            terminal.say(f"       {outcome.message}")
+        if hints and outcome.hint:
+            terminal.say(terminal.paint(f"       Hint: {outcome.hint}", "dim"))
+    passed = sum(1 for outcome in exercises if outcome.passed)
+    unfinished = [outcome for outcome in exercises if not outcome.passed]
     if unfinished:
         first = unfinished[0]
         terminal.say(f"  {passed}/{len(exercises)} exercises pass.")
         terminal.say(
-            f"  Next: in {notebook}, work on {first['id']} ({first['title']}), then run `course check` again."
+            f"  Next: in {notebook}, work on {first.id} ({first.title}), then run `course check` again."
             + ("" if hints else " Stuck? `course check --hint`.")
         )
     elif exercises:

@@ -1,16 +1,17 @@
 """`course grade`: grade a class of submissions into CSV, Markdown and results.json.
 
-SUBMISSIONS/<learner>/<NN-topic>.ipynb, one folder per learner. Each notebook
-is checked in its own process, with the pristine check cells and the hidden
-tests put back in, under a time limit; a broken one scores 0 on what it broke
-and never stops the others.
+SUBMISSIONS/<learner>/<NN-topic>.ipynb, one folder per learner. Every notebook
+is read first, then checked by a worker in a sandboxed kernel with the pristine
+check cells and the hidden tests put back in, under a time limit; a broken one
+scores 0 on what it broke and never stops the others. Only this process writes
+the outputs, each atomically and never through a link.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,13 +19,20 @@ import nbformat
 
 from course.checks import exercises_for
 from course.exercise_format import exercise_ids, make_exercise
+from course.grading import outputs, sandbox
+from course.grading.outputs import csv_cell, markdown_text, printable
+from course.grading.report import NotebookReport, NotebookStatus
 from course.grading.score import zero_outcomes
-from course.grading.supervisor import run_worker
-from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, hidden_tests_for, solution_notebooks
+from course.grading.submissions import Learner, collect, handed_in_names, learner_folders
+from course.grading.supervisor import run_jobs
+from course.grading.worker import Job
+from course.layout import SOLUTIONS_DIR, hidden_tests_for, solution_notebooks
+from course.outcome import Outcome
 from course.terminal import Terminal, bar
 
 RESULTS_FILE = "results.json"
 RESULTS_MARKER = "sessions-live course grade"
+PROBLEM_OUTCOMES = (Outcome.ERROR, Outcome.TIMEOUT, Outcome.MISSING, Outcome.UNREADABLE)
 
 
 @dataclass
@@ -37,12 +45,10 @@ class Lesson:
 @dataclass
 class LearnerResult:
     learner: str
-    notebooks: dict[str, dict] = field(default_factory=dict)  # notebook name -> worker report
+    notebooks: dict[str, NotebookReport] = field(default_factory=dict)  # notebook name -> its report
 
     def points(self) -> dict[str, int]:
-        return {
-            outcome["id"]: outcome["points"] for report in self.notebooks.values() for outcome in report["exercises"]
-        }
+        return {ex_id: points for report in self.notebooks.values() for ex_id, points in report.points().items()}
 
 
 def load_lessons(solutions_dir: Path, only: list[str] | None) -> list[Lesson]:
@@ -65,69 +71,86 @@ def grade(
     lessons_wanted: list[str] | None = None,
     solutions_dir: Path = SOLUTIONS_DIR,
     terminal: Terminal | None = None,
+    sandbox_wanted: str = "auto",
 ) -> list[LearnerResult]:
     terminal = terminal or Terminal()
-    learners = sorted(path for path in submissions.iterdir() if path.is_dir() and not path.name.startswith("."))
+    learners = learner_folders(submissions)
     if not learners:
         raise ValueError(f"{submissions} has no learner folders (expected SUBMISSIONS/<learner>/<NN-topic>.ipynb)")
     lessons = load_lessons(solutions_dir, lessons_wanted)
     if lessons_wanted is None:
         # By default grade the lessons someone handed in, not every lesson of the course.
-        handed_in = {p.name for learner in learners for p in learner.glob("*.ipynb")}
-        lessons = [lesson for lesson in lessons if lesson.solution.name in handed_in]
+        numbers = handed_in_names(learners)
+        lessons = [lesson for lesson in lessons if lesson.solution.name[:2] in numbers]
     if not lessons:
         raise ValueError(
             "no submitted notebook has the name of a course exercise notebook "
             f"({', '.join(p.name for p in solution_notebooks(solutions_dir))})"
         )
+    choice = sandbox.choose(sandbox_wanted)
+    if choice.warning:
+        terminal.say(choice.warning)
 
+    # Read everything before any learner code runs.
+    for learner in learners:
+        collect(learner, [lesson.solution.name for lesson in lessons])
     results = {learner.name: LearnerResult(learner.name) for learner in learners}
-    tasks = [(learner, lesson) for learner in learners for lesson in lessons]
-    done = 0
-    terminal.progress(f"Grading {bar(0, len(tasks))}")
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {
-            pool.submit(
-                run_worker,
-                lesson.solution,
-                learner / lesson.solution.name,
-                hidden=lesson.hidden,
-                cell_timeout=cell_timeout,
-                cwd=EXERCISES_DIR if EXERCISES_DIR.is_dir() else learner,
-            ): (learner, lesson)
-            for learner, lesson in tasks
-        }
-        for future in as_completed(futures):
-            learner, lesson = futures[future]
-            report = future.result()
-            if not report.get("exercises"):
-                # The worker died or timed out: every exercise of the lesson scores 0 with the reason.
-                report["exercises"] = zero_outcomes(lesson.exercises, report["status"], report["message"])
-            results[learner.name].notebooks[lesson.solution.name] = report
-            done += 1
-            terminal.progress(f"Grading {bar(done, len(tasks))}")
+    pending: list[Job] = []
+    owners: dict[int, tuple[Learner, Lesson, str]] = {}
+    for learner in learners:
+        for lesson in lessons:
+            handed = learner.notebooks[lesson.solution.name]
+            if handed.text is None:
+                exercises = zero_outcomes(lesson.exercises, Outcome(handed.status), handed.message)
+                report = NotebookReport(handed.status, handed.message, 0, exercises)
+                results[learner.name].notebooks[handed.name] = report
+                continue
+            hidden = str(lesson.hidden) if lesson.hidden else None
+            job = Job(len(pending), handed.name, handed.text, str(lesson.solution), hidden,
+                      lesson.solution.name[:2], cell_timeout)  # fmt: skip
+            pending.append(job)
+            owners[job.id] = (learner, lesson, handed.name)
+
+    total = len(learners) * len(lessons)
+    done = [total - len(pending)]
+    terminal.progress(f"Grading {bar(done[0], total)}")
+
+    def on_report(job: Job, report: NotebookReport) -> None:
+        learner, lesson, name = owners[job.id]
+        if not report.exercises:
+            # The worker died or timed out: every exercise of the lesson scores 0 with the reason.
+            report.exercises = zero_outcomes(lesson.exercises, Outcome(report.status), report.message)
+        results[learner.name].notebooks[name] = report
+        done[0] += 1
+        terminal.progress(f"Grading {bar(done[0], total)}")
+
+    try:
+        run_jobs(pending, workers=jobs, sandbox=choice.mode, on_report=on_report)
+    finally:
+        sandbox.sweep_sandbox_uids()  # nothing a learner started outlives the run
     terminal.clear_progress()
 
     ordered = [results[learner.name] for learner in learners]
     exercise_columns = [ex for lesson in lessons for ex in lesson.exercises]
-    write_csv(csv_path, ordered, exercise_columns)
-    write_markdown(md_path, ordered, exercise_columns)
+    outputs.write_atomically(csv_path, csv_text(ordered, exercise_columns))
+    outputs.write_atomically(md_path, markdown_report(ordered, exercise_columns))
     for learner in learners:
-        write_results_json(learner / RESULTS_FILE, results[learner.name], terminal)
+        write_results_json(learner, results[learner.name], terminal)
     return ordered
 
 
-def write_csv(path: Path, results: list[LearnerResult], exercises: list) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["learner", *[ex.id for ex in exercises], "total"])
-        for result in results:
-            points = result.points()
-            row = [points.get(ex.id, 0) for ex in exercises]
-            writer.writerow([result.learner, *row, sum(row)])
+def csv_text(results: list[LearnerResult], exercises: list) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["learner", *[ex.id for ex in exercises], "total"])
+    for result in results:
+        points = result.points()
+        row = [points.get(ex.id, 0) for ex in exercises]
+        writer.writerow([csv_cell(result.learner), *row, sum(row)])
+    return out.getvalue()
 
 
-def write_markdown(path: Path, results: list[LearnerResult], exercises: list) -> None:
+def markdown_report(results: list[LearnerResult], exercises: list) -> str:
     possible = sum(ex.points for ex in exercises)
     lines = [
         "# Grading report",
@@ -139,46 +162,65 @@ def write_markdown(path: Path, results: list[LearnerResult], exercises: list) ->
     for ex in exercises:
         passed = sum(1 for r in results if r.points().get(ex.id, 0) == ex.points)
         rate = 100 * passed / len(results) if results else 0
-        lines.append(f"| {ex.id} | {ex.title} | {passed}/{len(results)} | {rate:.0f}% |")
+        lines.append(f"| {ex.id} | {markdown_text(ex.title)} | {passed}/{len(results)} | {rate:.0f}% |")
     lines += ["", "## Totals", "", "| learner | points |", "|---|---|"]
     for r in results:
-        lines.append(f"| {r.learner} | {sum(r.points().values())}/{possible} |")
-    lines += ["", "## Errors and time-outs", ""]
-    problems = []
+        lines.append(f"| {markdown_text(r.learner)} | {sum(r.points().values())}/{possible} |")
+    problems, tampering = [], []
     for r in results:
+        who = f"**{markdown_text(r.learner)}**"
         for notebook, report in sorted(r.notebooks.items()):
-            if report["status"] != "checked":
-                problems.append(f"- **{r.learner}** `{notebook}`: {report['status']}: {report['message']}")
+            if report.status is not NotebookStatus.CHECKED:
+                line = f"- {who} `{markdown_text(notebook)}`: {report.status}: {markdown_text(report.message)}"
+                problems.append(line)
                 continue
-            for outcome in report["exercises"]:
-                if outcome["status"] in ("error", "timeout", "missing"):
-                    problems.append(f"- **{r.learner}** {outcome['id']}: {outcome['status']}: {outcome['message']}")
-    lines += problems or ["None."]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            for outcome in report.exercises:
+                line = f"- {who} {outcome.id}: {outcome.status}: {markdown_text(outcome.message)}"
+                if outcome.status is Outcome.TAMPERING:
+                    tampering.append(line)
+                elif outcome.status in PROBLEM_OUTCOMES:
+                    problems.append(line)
+    lines += ["", "## Errors and time-outs", "", *(problems or ["None."])]
+    lines += ["", "## Tampering suspected", ""]
+    lines += tampering or ["None."]
+    if tampering:
+        lines += ["", "These scored 0. docs/instructors.md says what grading can and cannot prevent."]
+    return "\n".join(lines) + "\n"
 
 
-def write_results_json(path: Path, result: LearnerResult, terminal: Terminal) -> None:
-    if path.exists():
+def write_results_json(learner: Learner, result: LearnerResult, terminal: Terminal) -> None:
+    where = printable(str(learner.folder / RESULTS_FILE))
+    if learner.is_link:
+        terminal.say(f"warning: {printable(str(learner.folder))} is a link, not a folder; no {RESULTS_FILE} there")
+        return
+    kind, text = outputs.read_in_learner_folder(learner.folder, RESULTS_FILE)
+    if kind in ("link", "other"):
+        terminal.say(f"warning: {where} is a link or not a file; left it alone")
+        return
+    if kind == "file":
         try:
-            ours = json.loads(path.read_text(encoding="utf-8")).get("graded_by") == RESULTS_MARKER
+            ours = json.loads(text).get("graded_by") == RESULTS_MARKER
         except (ValueError, AttributeError):
             ours = False
         if not ours:
-            terminal.say(f"warning: {path} was not written by course grade; left it alone")
+            terminal.say(f"warning: {where} was not written by course grade; left it alone")
             return
-    statuses = {report["status"] for report in result.notebooks.values()}
-    tests = [
-        test for report in result.notebooks.values() for outcome in report["exercises"] for test in outcome["tests"]
-    ]
+    reports = [report for _, report in sorted(result.notebooks.items())]
     body = {
         "graded_by": RESULTS_MARKER,
         "learner": result.learner,
-        "status": "checked" if statuses == {"checked"} else "problems",
+        "status": "checked" if all(r.status is NotebookStatus.CHECKED for r in reports) else "problems",
         "points": sum(result.points().values()),
-        "points_possible": sum(o["points_possible"] for rep in result.notebooks.values() for o in rep["exercises"]),
-        "notebooks": {
-            name: {"status": rep["status"], "message": rep["message"]} for name, rep in sorted(result.notebooks.items())
-        },
-        "tests": tests,
+        "points_possible": sum(o.points_possible for report in reports for o in report.exercises),
+        "notebooks": {name: {"status": r.status, "message": r.message} for name, r in sorted(result.notebooks.items())},
+        "tests": [
+            {"name": test.name, "status": test.status, "message": test.message}
+            for report in reports
+            for outcome in report.exercises
+            for test in outcome.tests
+        ],
     }
-    path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    try:
+        outputs.write_in_learner_folder(learner.folder, RESULTS_FILE, json.dumps(body, indent=2) + "\n")
+    except OSError as error:
+        terminal.say(f"warning: could not write {where}: {error}")

@@ -1,113 +1,174 @@
-"""Start a course.grading.worker process with a hard time limit and read its report."""
+"""The grader's side of the workers: one long-lived process per job slot, a hard limit per notebook.
+
+Each worker (``python -m course.grading.worker --serve``) runs in a new process
+group, gets a job as one JSON line on its stdin and answers on its stdout, a pipe
+that only it holds. A notebook that overruns its hard limit, or a worker that
+dies, costs that notebook (0 points, with the reason); the worker is killed with
+its process group (its sandboxes die with it) and a fresh one takes the next job.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
 import threading
-from pathlib import Path
-from typing import Callable
+import time
+from collections import deque
+from typing import Callable, Iterable
 
-# Kernel start-up, the server, imports: what a notebook needs beyond its cells.
-BASE_SECONDS = 30.0
-UNREADABLE_NOTEBOOK_CELLS = 20
+from course.grading.report import NotebookReport, NotebookStatus, ReportError
+from course.grading.worker import Job
+
+STDERR_LINES_KEPT = 20
 
 
-def run_worker(
-    solution: Path | None,
-    notebook: Path,
-    *,
-    hidden: Path | None,
-    cell_timeout: float,
-    cwd: Path,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> dict:
-    """Run one notebook's checks in a new process group; kill the whole group at the limit."""
-    command = [
-        sys.executable,
-        "-m",
-        "course.grading.worker",
-        "--notebook",
-        str(notebook),
-        "--cell-timeout",
-        str(cell_timeout),
-        "--cwd",
-        str(cwd),
-    ]
-    if solution:
-        command += ["--solution", str(solution)]
-    if hidden:
-        command += ["--hidden", str(hidden)]
-    if on_progress:
-        command.append("--progress")
-    # Every cell may use its whole limit (and a hidden-tests cell follows each check).
-    hard_limit = BASE_SECONDS + cell_timeout * _code_cells(solution or notebook) * 2
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    stderr_lines: list[str] = []
-    stdout_lines: list[str] = []
-    kernel_groups: list[int] = []
-    readers = [
-        threading.Thread(target=_read_stderr, args=(process, on_progress, kernel_groups, stderr_lines), daemon=True),
-        threading.Thread(target=lambda: stdout_lines.extend(process.stdout), daemon=True),
-    ]
-    for reader in readers:
-        reader.start()
-    try:
-        process.wait(timeout=hard_limit)
-    except subprocess.TimeoutExpired:
-        _kill_group(process.pid)
-        for group in kernel_groups:  # kernels live in process groups of their own
-            _kill_group(group)
-        process.wait()
-        return {"status": "timeout", "message": f"the notebook did not finish within {hard_limit:g} s", "exercises": []}
-    finally:
-        _kill_group(process.pid)  # anything the worker started and left behind
-        for reader in readers:
-            reader.join(timeout=2)
-        process.stdout.close()
-        process.stderr.close()
-    stdout = "".join(stdout_lines)
-    for line in reversed(stdout.strip().splitlines()):
+class WorkerGone(RuntimeError):
+    """The worker died or stopped answering (the message says what it printed last)."""
+
+
+class WorkerProcess:
+    def __init__(self, sandbox: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "course.grading.worker", "--serve", "--sandbox", sandbox],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        )
+        self._messages: queue.Queue[dict | None] = queue.Queue()
+        self._stderr: deque[str] = deque(maxlen=STDERR_LINES_KEPT)
+        self._readers = [
+            threading.Thread(target=self._read_stdout, daemon=True),
+            threading.Thread(target=self._read_stderr, daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    def run(self, job: Job, on_progress: Callable[[int, int], None] | None = None) -> NotebookReport:
+        """The worker's report on ``job``; WorkerGone if it dies or overruns the job's hard limit."""
         try:
-            return json.loads(line)
-        except ValueError:
-            continue
-    detail = "".join(stderr_lines[-5:]).strip()
-    return {"status": "error", "message": f"the checker crashed ({detail[-300:] or 'no output'})", "exercises": []}
+            self.process.stdin.write(json.dumps(job.to_json()) + "\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise WorkerGone(self._last_words()) from None
+        limit = job.hard_limit()
+        deadline = _now() + limit
+        while True:
+            try:
+                message = self._messages.get(timeout=max(0.0, deadline - _now()))
+            except queue.Empty:
+                self.kill()
+                raise WorkerGone(f"the notebook did not finish within {limit:g} s") from None
+            if message is None:
+                raise WorkerGone(f"the checker crashed ({self._last_words()})")
+            if message.get("job") != job.id:
+                continue
+            if "progress" in message:
+                if on_progress:
+                    on_progress(*message["progress"])
+                continue
+            try:
+                return NotebookReport.from_json(message.get("report"))
+            except ReportError as error:
+                raise WorkerGone(f"the checker sent a broken report ({error})") from None
+
+    def close(self, timeout: float = 60) -> None:
+        """Let the worker clean up its kernels and exit; kill it if it takes too long."""
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()
+
+    def kill(self) -> None:
+        """Kill the worker's whole process group (its sandboxes die with it) and close the pipes."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+        for reader in self._readers:
+            reader.join(timeout=5)
+        for pipe in (self.process.stdin, self.process.stdout, self.process.stderr):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+    def _read_stdout(self) -> None:
+        for line in self.process.stdout:
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(message, dict):
+                self._messages.put(message)
+        self._messages.put(None)  # the worker is gone
+
+    def _read_stderr(self) -> None:
+        for line in self.process.stderr:
+            self._stderr.append(line.rstrip())
+
+    def _last_words(self) -> str:
+        text = " | ".join(line for line in self._stderr if line.strip())
+        return text[-300:] or "no output"
 
 
-def _code_cells(notebook: Path) -> int:
-    try:
-        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-        return sum(1 for cell in cells if cell.get("cell_type") == "code")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return UNREADABLE_NOTEBOOK_CELLS  # the worker will say what is wrong with it
+def run_jobs(
+    jobs: Iterable[Job],
+    *,
+    workers: int,
+    sandbox: str,
+    on_report: Callable[[Job, NotebookReport], None],
+    on_progress: Callable[[Job, int, int], None] | None = None,
+) -> None:
+    """Check every job with up to ``workers`` worker processes at once."""
+    pending: queue.Queue[Job] = queue.Queue()
+    for job in jobs:
+        pending.put(job)
+    lock = threading.Lock()
+
+    def slot() -> None:
+        worker: WorkerProcess | None = None
+        try:
+            while True:
+                try:
+                    job = pending.get_nowait()
+                except queue.Empty:
+                    return
+                if worker is None:
+                    worker = WorkerProcess(sandbox)
+                progress = (lambda done, total, job=job: on_progress(job, done, total)) if on_progress else None
+                try:
+                    report = worker.run(job, progress)
+                except WorkerGone as error:
+                    worker.kill()
+                    worker = None
+                    status = NotebookStatus.TIMEOUT if "did not finish" in str(error) else NotebookStatus.ERROR
+                    report = NotebookReport(status, str(error))
+                with lock:
+                    on_report(job, report)
+        finally:
+            if worker is not None:
+                worker.close()
+
+    threads = [threading.Thread(target=slot, daemon=True) for _ in range(max(1, workers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
-def _read_stderr(process: subprocess.Popen, on_progress, kernel_groups: list[int], stderr_lines: list[str]) -> None:
-    for line in process.stderr:
-        if line.startswith('{"progress"'):
-            if on_progress:
-                done, total = json.loads(line)["progress"]
-                on_progress(done, total)
-        elif line.startswith('{"kernel_process_group"'):
-            kernel_groups.append(json.loads(line)["kernel_process_group"])
-        else:
-            stderr_lines.append(line)
-
-
-def _kill_group(group: int) -> None:
-    try:
-        os.killpg(group, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+def _now() -> float:
+    return time.monotonic()

@@ -1,102 +1,231 @@
-"""Check one learner notebook in its own process (used by `course check` and `course grade`).
+"""Check learner notebooks one at a time: assemble, execute in a sandboxed kernel, score.
 
-    python -m course.grading.worker --solution solutions/00-start-here.ipynb \\
-        --notebook exercises/00-start-here.ipynb [--hidden solutions/hidden/lesson_00.py] \\
-        --cell-timeout 10 --cwd exercises
+`course check` does this in its own process (``check_notebook_file``); `course grade`
+runs one worker process per job slot::
 
-Prints one JSON object: the notebook's status and one outcome per exercise.
-The learner's notebook is only read, never written.
+    python -m course.grading.worker --serve --sandbox bubblewrap
+
+which reads one job per line on stdin (the notebook's text comes with it: the worker
+never opens a learner's files) and writes one JSON line per job on stdout (progress
+lines, then the report). No kernel inherits stdout: it is the worker's alone. The
+worker keeps a spare kernel started, so no notebook waits for a cold one.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import ctypes
 import json
+import os
+import signal
 import sys
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 
 from course.checks import Exercise, exercises_for, exercises_of
 from course.exercise_format import NotebookFormatError, exercise_ids, make_exercise
-from course.grading.assemble import assemble, template_from_learner
-from course.grading.execute import execute
-from course.grading.score import outcomes, zero_outcomes
+from course.grading import verdicts
+from course.grading.assemble import GRADER, LEARNER_ROLES, assemble, grader_cell, role_of, template_from_learner
+from course.grading.execute import execute, in_kernel_limit
+from course.grading.kernels import KernelPool, KernelStartError
+from course.grading.learner_notebook import UnreadableNotebook, parse_notebook
+from course.grading.report import NotebookReport, NotebookStatus
+from course.grading.sandbox import choose
+from course.grading.scan import scan_cells
+from course.grading.score import Evidence, outcomes, zero_outcomes
 from course.layout import lesson_number
 from course.outcome import Outcome
 
+PR_SET_PDEATHSIG = 1
+# Kernel start-up, the server, imports: what a notebook needs beyond its cells.
+BASE_SECONDS = 30.0
+UNREADABLE_NOTEBOOK_CELLS = 20
 
-def run_learner_notebook(
-    solution: Path | None, notebook: Path, hidden: Path | None, cell_timeout: float, cwd: Path, progress: bool = False
-) -> dict:
-    """Check ``notebook`` against the exercise made from ``solution`` (or, without the
-    solutions, against the checks registered for its lesson)."""
-    if solution is not None:
-        template = make_exercise(nbformat.read(solution, as_version=4), solution.name)
-        exercises = exercises_for(exercise_ids(template))
-    else:
-        exercises = exercises_of(lesson_number(notebook.name) or "")
-    try:
-        learner = nbformat.read(notebook, as_version=4)
-    except FileNotFoundError:
-        return _unusable(exercises, Outcome.MISSING, f"no notebook {notebook.name} in the submission")
-    except Exception as error:  # not JSON, not a notebook: a learner's file can be anything
-        return _unusable(
-            exercises, Outcome.UNREADABLE, f"{notebook.name} is not a readable notebook ({type(error).__name__})"
+
+@dataclass
+class Job:
+    """One notebook to check: its text, and the course files to check it against."""
+
+    id: int
+    notebook_name: str
+    notebook_text: str
+    solution: str | None  # the solution notebook (None: only the registered checks)
+    hidden: str | None  # the hidden tests (grading only)
+    lesson: str
+    cell_timeout: float
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Job:
+        return cls(**{key: data[key] for key in cls.__dataclass_fields__})
+
+    def hard_limit(self) -> float:
+        """Seconds the whole notebook may take: every cell its limit (a hidden-tests cell follows each check)."""
+        try:
+            cells = json.loads(self.notebook_text)["cells"]
+            code_cells = sum(1 for cell in cells if cell.get("cell_type") == "code")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            code_cells = UNREADABLE_NOTEBOOK_CELLS  # the worker will say what is wrong with it
+        return BASE_SECONDS + self.cell_timeout * max(code_cells, 1) * 2
+
+
+class Checker:
+    """Checks jobs with kernels from one pool; keeps each lesson's pristine exercise notebook."""
+
+    def __init__(self, pool: KernelPool) -> None:
+        self.pool = pool
+        self._templates: dict[str, nbformat.NotebookNode] = {}
+
+    async def check(self, job: Job, on_progress: Callable[[int, int], None] | None = None) -> NotebookReport:
+        started = time.monotonic()
+        try:
+            template = self._template(job.solution) if job.solution else None
+        except NotebookFormatError as error:
+            return NotebookReport(NotebookStatus.ERROR, f"course bug: {error}")
+        exercises = exercises_for(exercise_ids(template)) if template is not None else exercises_of(job.lesson)
+        try:
+            learner = parse_notebook(job.notebook_text, job.notebook_name)
+        except UnreadableNotebook as error:
+            return _unusable(exercises, NotebookStatus.UNREADABLE, str(error))
+        if template is None:
+            template = template_from_learner(learner, [ex.id for ex in exercises])
+        hidden_source = Path(job.hidden).read_text(encoding="utf-8") if job.hidden else None
+
+        assembled = assemble(
+            template, learner, hidden_source, time_limit=in_kernel_limit(job.cell_timeout), lesson=job.lesson
         )
-    if solution is None:
-        template = template_from_learner(learner, [ex.id for ex in exercises])
+        notebook = assembled.notebook
+        copies = {job.notebook_name: job.notebook_text}
+        prologue = f'__import__("course.checks._graded").checks._graded.write_copies({copies!r})'
+        notebook.cells.insert(0, grader_cell(prologue, GRADER))
+        code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+        learner_cells = {i: c.source for i, c in enumerate(notebook.cells) if role_of(c) in LEARNER_ROLES}
+        findings = scan_cells(learner_cells, code)
+        try:
+            execution = await execute(
+                notebook,
+                self.pool,
+                cell_timeout=job.cell_timeout,
+                answer_names=assembled.answer_names,
+                on_cell=on_progress,
+                deadline=started + job.hard_limit(),
+            )
+        except KernelStartError as error:
+            return _unusable(exercises, NotebookStatus.ERROR, f"the sandboxed kernel did not start: {error}")
+        evidence = Evidence(
+            notebook=notebook,
+            execution=execution,
+            reading=verdicts.read(notebook, execution.ran, execution.cut_off),
+            findings=findings,
+            missing_answers=assembled.missing_answers,
+            hidden_source=hidden_source or "",
+        )
+        results = outcomes(exercises, evidence, with_hidden=hidden_source is not None)
+        return NotebookReport(NotebookStatus.CHECKED, "", round(time.monotonic() - started, 2), results)
 
-    assembled = assemble(template, learner, str(hidden.resolve()) if hidden else None)
-
-    def report_progress(done: int, total: int) -> None:
-        print(json.dumps({"progress": [done, total]}), file=sys.stderr, flush=True)
-
-    def report_kernel(process_group: int) -> None:
-        # The parent kills this group too if we overrun our hard time limit.
-        print(json.dumps({"kernel_process_group": process_group}), file=sys.stderr, flush=True)
-
-    execution = execute(
-        assembled.notebook,
-        cwd=cwd,
-        cell_timeout=cell_timeout,
-        on_cell=report_progress if progress else None,
-        on_kernel=report_kernel,
-    )
-    results = outcomes(exercises, execution, assembled.missing_answers, with_hidden=hidden is not None)
-    return {
-        "status": "checked",
-        "message": "",
-        "seconds": round(execution.seconds, 2),
-        "exercises": [result.as_dict() for result in results],
-    }
+    def _template(self, solution: str) -> nbformat.NotebookNode:
+        if solution not in self._templates:
+            path = Path(solution)
+            self._templates[solution] = make_exercise(nbformat.read(path, as_version=4), path.name)
+        return self._templates[solution]
 
 
-def _unusable(exercises: list[Exercise], status: Outcome, message: str) -> dict:
-    return {
-        "status": status,
-        "message": message,
-        "seconds": 0.0,
-        "exercises": zero_outcomes(exercises, status, message),
-    }
+def _unusable(exercises: list[Exercise], status: NotebookStatus, message: str) -> NotebookReport:
+    return NotebookReport(status, message, 0.0, zero_outcomes(exercises, Outcome(status), message))
+
+
+def check_notebook_file(
+    solution: Path | None,
+    notebook: Path,
+    *,
+    hidden: Path | None = None,
+    cell_timeout: float = 10.0,
+    on_progress: Callable[[int, int], None] | None = None,
+    sandbox: str = "auto",
+) -> NotebookReport:
+    """Check one notebook file in this process (`course check`, tests)."""
+    return asyncio.run(_check_files([(solution, notebook, hidden)], cell_timeout, on_progress, sandbox))[0]
+
+
+async def _check_files(files, cell_timeout, on_progress, sandbox) -> list[NotebookReport]:
+    pool = KernelPool(choose(sandbox))
+    pool.fill()  # the kernel starts while we read the notebooks
+    checker = Checker(pool)
+    reports = []
+    try:
+        for number, (solution, notebook, hidden) in enumerate(files):
+            lesson = lesson_number(notebook.name) or ""
+            try:
+                text = notebook.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                exercises = exercises_of(lesson) if solution is None else []
+                reports.append(_unusable(exercises, NotebookStatus.UNREADABLE, f"cannot read {notebook.name}: {error}"))
+                continue
+            job = Job(number, notebook.name, text, str(solution) if solution else None, str(hidden) if hidden else None,
+                      lesson, cell_timeout)  # fmt: skip
+            reports.append(await checker.check(job, on_progress))
+    finally:
+        await pool.close()
+    return reports
+
+
+# --- the worker process of `course grade` -----------------------------------------------------
+
+
+async def serve(sandbox: str) -> None:
+    channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)  # anything else that prints goes to stderr, never into the reports
+
+    def send(message: dict) -> None:
+        channel.write(json.dumps(message) + "\n")
+
+    pool = KernelPool(choose(sandbox))
+    pool.fill()
+    checker = Checker(pool)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=64 << 20)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    try:
+        while line := await reader.readline():
+            job = Job.from_json(json.loads(line))
+
+            def progress(done: int, total: int, job_id: int = job.id) -> None:
+                send({"job": job_id, "progress": [done, total]})
+
+            try:
+                report = await checker.check(job, progress)
+            except Exception as error:  # a bug in the checker: report it, go on with the next notebook
+                report = NotebookReport(NotebookStatus.ERROR, f"the checker failed: {type(error).__name__}: {error}")
+            send({"job": job.id, "report": report.to_json()})
+    finally:
+        await pool.close()
+        channel.close()
+
+
+def _die_with_parent() -> None:
+    """If `course grade` dies, so does this worker (and with it, its sandboxes)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() == 1:
+            sys.exit(1)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.grading.worker")
-    parser.add_argument("--solution", type=Path, help="the solution notebook (default: the registered checks only)")
-    parser.add_argument("--notebook", type=Path, required=True)
-    parser.add_argument("--hidden", type=Path)
-    parser.add_argument("--cell-timeout", type=float, default=10.0)
-    parser.add_argument("--cwd", type=Path, default=Path.cwd())
-    parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--serve", action="store_true", help="check the jobs given on stdin, one per line")
+    parser.add_argument("--sandbox", default="auto", choices=["auto", "bubblewrap", "fallback"])
     args = parser.parse_args(argv)
-    try:
-        report = run_learner_notebook(
-            args.solution, args.notebook, args.hidden, args.cell_timeout, args.cwd, args.progress
-        )
-    except NotebookFormatError as error:
-        report = {"status": "error", "message": f"course bug: {error}", "seconds": 0.0, "exercises": []}
-    print(json.dumps(report), flush=True)
+    if not args.serve:
+        parser.error("only --serve is supported")
+    _die_with_parent()
+    asyncio.run(serve(args.sandbox))
     return 0
 
 
