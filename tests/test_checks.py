@@ -161,3 +161,22 @@ def test_graded_hidden_tests_report_a_learners_exception_by_its_type_only(verdic
     (result,) = verdicts[-1]["results"]
     assert (result["name"], result["status"]) == ("secret_input", "error")
     assert result["message"] == "ValueError raised by your code"
+
+
+def test_the_lessons_own_hs256_is_not_an_answer(capsys):
+    from course.lessons.by_hand import jwt_hs256
+
+    check("04.1", namespace={"sign_hs256": jwt_hs256.sign_hs256})
+    assert "this sign_hs256 is the lesson's own" in capsys.readouterr().out
+
+
+def test_hmac_stays_off_for_an_answer_that_imported_its_functions(capsys):
+    import hmac
+
+    namespace = {"new": hmac.new}
+    exec("def hmac_by_hand(key, message, hash_function=None):\n    return new(key, message, hash_function).digest()",
+         namespace)  # fmt: skip
+    check("02.1", namespace=namespace)
+    out = capsys.readouterr().out
+    assert "❌ 02.1" in out and "the hmac module is off" in out
+    assert namespace["new"] is hmac.new, "the learner's own name is put back as it was"

@@ -22,6 +22,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from course.checks import exercise, needs
 from course.checks._support import random_word
+from course.checks._values import unguarded
 from demo_server import SystemClock, create_app
 from demo_server.signed.views import ACCOUNTS
 
@@ -39,7 +40,8 @@ def b64url(data: bytes) -> str:
 def replaced(ns, module, names, replacement):
     """Swap module attributes (and same-named notebook globals) for ``replacement`` meanwhile."""
     saved = [(module, name, getattr(module, name)) for name in names]
-    saved += [(None, name, ns[name]) for name in names if ns.get(name) is getattr(module, name)]
+    notebook = unguarded(ns)  # the learner's own objects, to compare and put back
+    saved += [(None, name, notebook[name]) for name in names if notebook.get(name) is getattr(module, name)]
     try:
         for owner, name, _ in saved:
             if owner is None:

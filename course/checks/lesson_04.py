@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from course.checks import exercise, needs
 from course.checks._support import random_word, running_server
+from course.checks._values import original
 from demo_server import DEMO_EPOCH, DEMO_USERS
 
 ISSUER = "sessions-live-demo"
@@ -76,7 +77,7 @@ def _not_the_course_copy(function: Callable, name: str) -> None:
     """The lesson imports a finished HS256 from course.lessons.by_hand.jwt_hs256; the exercise is to write one."""
     from course.lessons.by_hand import jwt_hs256 as jwt_by_hand
 
-    assert function is not getattr(jwt_by_hand, name), (
+    assert original(function) is not getattr(jwt_by_hand, name), (
         f"this {name} is the lesson's own, imported from course.lessons.by_hand.jwt_hs256: write yours in the cell"
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,8 +73,10 @@ def grade(
     solutions_dir: Path = SOLUTIONS_DIR,
     terminal: Terminal | None = None,
     sandbox_wanted: str = "auto",
+    run_id: str | None = None,
 ) -> list[LearnerResult]:
     terminal = terminal or Terminal()
+    run_id = run_id or secrets.token_hex(8)
     learners = learner_folders(submissions)
     if not learners:
         raise ValueError(f"{submissions} has no learner folders (expected SUBMISSIONS/<learner>/<NN-topic>.ipynb)")
@@ -125,9 +128,11 @@ def grade(
         terminal.progress(f"Grading {bar(done[0], total)}")
 
     try:
-        run_jobs(pending, workers=jobs, sandbox=choice.mode, on_report=on_report)
+        run_jobs(pending, workers=jobs, sandbox=choice.mode, run=run_id, on_report=on_report)
     finally:
-        sandbox.sweep_sandbox_uids()  # nothing a learner started outlives the run
+        # Nothing a learner started outlives the run (the sandboxes see to it; this makes sure).
+        sandbox.kill_the_run(run_id)
+        sandbox.sweep_sandbox_uids()
     terminal.clear_progress()
 
     ordered = [results[learner.name] for learner in learners]

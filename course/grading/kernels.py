@@ -103,8 +103,9 @@ class BubblewrapSandbox(KernelSandbox):
 
     mode = Mode.BUBBLEWRAP
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, run: str = "") -> None:
         self.limits = limits
+        self.run = run
         self.lease = UidLease.take() if os.geteuid() == 0 else None
         self.private = Path(tempfile.mkdtemp(prefix="course-kernel-"))  # 0700: the connection file only
         self.connection_file = self.private / "kernel.json"
@@ -134,6 +135,7 @@ class BubblewrapSandbox(KernelSandbox):
             files={inside_connection: connection},
             info_fd=info_write,
             seccomp_fd=seccomp_fd,
+            run=self.run,
         )
         kernel_cmd = list(kernel_cmd)
         kernel_cmd[kernel_cmd.index("-f") + 1] = str(inside_connection)
@@ -145,7 +147,7 @@ class BubblewrapSandbox(KernelSandbox):
             "pass_fds": tuple(self._fds),
             "stdout": subprocess.DEVNULL,
             "stderr": self._stderr.fileno(),
-            "env": kernel_env("/tmp", None),
+            "env": kernel_env("/tmp", None, self.run),
         }
 
     def launched(self, process) -> str:
@@ -182,8 +184,9 @@ class FallbackSandbox(KernelSandbox):
 
     mode = Mode.FALLBACK
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, run: str = "") -> None:
         self.limits = limits
+        self.run = run
         self.lease = UidLease.take() if fallback_uses_own_uids() else None
         self.root = Path(tempfile.mkdtemp(prefix="course-kernel-"))
         self.work = self.root / "work"
@@ -212,7 +215,7 @@ class FallbackSandbox(KernelSandbox):
             "cwd": str(self.work),
             "stdout": subprocess.DEVNULL,
             "stderr": self._stderr.fileno(),
-            "env": kernel_env(str(self.home), os.getpid()),
+            "env": kernel_env(str(self.home), os.getpid(), self.run),
         }
         preexec = fallback_preexec(self.lease.uid if self.lease else None, self.limits)
         if preexec:
@@ -327,8 +330,9 @@ class GradingKernel:
 class KernelPool:
     """Kernels started before they are needed: a worker takes a ready one and the next starts."""
 
-    def __init__(self, choice: Choice, limits: Limits | None = None, spares: int = 1) -> None:
+    def __init__(self, choice: Choice, limits: Limits | None = None, spares: int = 1, run: str = "") -> None:
         self.choice = choice
+        self.run = run  # marks the kernels' processes (sandbox.kill_the_run)
         self.limits = limits or Limits()
         self.spares = spares
         self._waiting: deque[asyncio.Task] = deque()
@@ -354,7 +358,7 @@ class KernelPool:
 
     async def _start(self) -> GradingKernel:
         kind = BubblewrapSandbox if self.choice.mode is Mode.BUBBLEWRAP else FallbackSandbox
-        sandbox = kind(self.limits)
+        sandbox = kind(self.limits, self.run)
         kernel = GradingKernel(sandbox)
         try:
             await kernel.start()

@@ -186,7 +186,10 @@ def readonly_paths() -> list[Path]:
     return [path for i, path in enumerate(ordered) if not any(other in path.parents for other in ordered[:i])]
 
 
-def kernel_env(home: str, parent_pid: int | None) -> dict[str, str]:
+RUN_ENV = "SESSIONS_LIVE_RUN"  # marks every process of one grading run, so that none outlives it
+
+
+def kernel_env(home: str, parent_pid: int | None, run: str = "") -> dict[str, str]:
     """The whole environment of a learner kernel: nothing of the grader's (it may hold secrets)."""
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
@@ -204,6 +207,8 @@ def kernel_env(home: str, parent_pid: int | None) -> dict[str, str]:
     # ipykernel watches JPY_PARENT_PID and exits when that process is gone; "1" turns the watch
     # off inside a PID namespace, where the kernel's parent is the namespace's init.
     env["JPY_PARENT_PID"] = str(parent_pid) if parent_pid else "1"
+    if run:
+        env[RUN_ENV] = run
     return env
 
 
@@ -216,12 +221,13 @@ class BubblewrapArgs:
     files: dict[Path, int] = field(default_factory=dict)  # inside path -> fd to copy in (--file)
     info_fd: int | None = None
     seccomp_fd: int | None = None
+    run: str = ""
 
     def argv(self) -> list[str]:
         argv = [BWRAP, *_user_namespace_args()]
         argv += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
         argv += ["--die-with-parent", "--new-session", "--hostname", "sandbox", "--clearenv"]
-        for key, value in kernel_env("/tmp", None).items():
+        for key, value in kernel_env("/tmp", None, self.run).items():
             argv += ["--setenv", key, value]
         argv += ["--ro-bind", "/usr", "/usr"]
         for link in ("bin", "lib", "lib32", "lib64", "libx32", "sbin"):
@@ -392,6 +398,38 @@ class UidLease:
         kill_everything_of(self.uid)
         os.close(self._lock_fd)
         self._lock_fd = -1
+
+
+def kill_the_run(run: str, rounds: int = 50) -> None:
+    """SIGKILL every process that carries this run's marker in its environment."""
+    marker = f"{RUN_ENV}={run}".encode() + b"\0"
+    for _ in range(rounds):
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) != os.getpid():
+                try:
+                    with open(f"/proc/{entry}/environ", "rb") as environ:
+                        if marker in environ.read() + b"\0":
+                            found.append(int(entry))
+                except OSError:
+                    continue  # gone, or not ours to read
+        found = [pid for pid in found if _is_alive(pid)]
+        if not found:
+            return
+        for pid in found:
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
+        time.sleep(0.01)
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def sweep_sandbox_uids() -> None:

@@ -31,9 +31,9 @@ class WorkerGone(RuntimeError):
 
 
 class WorkerProcess:
-    def __init__(self, sandbox: str) -> None:
+    def __init__(self, sandbox: str, run: str = "") -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "course.grading.worker", "--serve", "--sandbox", sandbox],
+            [sys.executable, "-m", "course.grading.worker", "--serve", "--sandbox", sandbox, "--run", run],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -130,6 +130,7 @@ def run_jobs(
     *,
     workers: int,
     sandbox: str,
+    run: str = "",
     on_report: Callable[[Job, NotebookReport], None],
     on_progress: Callable[[Job, int, int], None] | None = None,
 ) -> None:
@@ -148,7 +149,7 @@ def run_jobs(
                 except queue.Empty:
                     return
                 if worker is None:
-                    worker = WorkerProcess(sandbox)
+                    worker = WorkerProcess(sandbox, run)
                 progress = (lambda done, total, job=job: on_progress(job, done, total)) if on_progress else None
                 try:
                     report = worker.run(job, progress)

@@ -179,14 +179,14 @@ async def _check_files(files, cell_timeout, on_progress, sandbox) -> list[Notebo
 # --- the worker process of `course grade` -----------------------------------------------------
 
 
-async def serve(sandbox: str) -> None:
+async def serve(sandbox: str, run: str) -> None:
     channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)  # anything else that prints goes to stderr, never into the reports
 
     def send(message: dict) -> None:
         channel.write(json.dumps(message) + "\n")
 
-    pool = KernelPool(choose(sandbox))
+    pool = KernelPool(choose(sandbox), run=run)
     pool.fill()
     checker = Checker(pool)
     loop = asyncio.get_running_loop()
@@ -221,11 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.grading.worker")
     parser.add_argument("--serve", action="store_true", help="check the jobs given on stdin, one per line")
     parser.add_argument("--sandbox", default="auto", choices=["auto", "bubblewrap", "fallback"])
+    parser.add_argument("--run", default="", help="a mark for every process of this grading run")
     args = parser.parse_args(argv)
     if not args.serve:
         parser.error("only --serve is supported")
     _die_with_parent()
-    asyncio.run(serve(args.sandbox))
+    asyncio.run(serve(args.sandbox, args.run))
     return 0
 
 
