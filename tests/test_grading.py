@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -12,6 +14,7 @@ from course.authoring import synthetic_class as cb
 from course.grading import grade_command as grading
 from course.grading.submissions import Learner
 from course.layout import SOLUTIONS_DIR
+from course.outcome import Outcome
 from course.terminal import Terminal
 
 NOTEBOOK = "00-start-here.ipynb"
@@ -110,3 +113,50 @@ def test_a_results_json_we_did_not_write_is_left_alone(tmp_path, capsys):
 def test_grading_an_empty_folder_says_why(tmp_path):
     with pytest.raises(ValueError, match="no learner folders"):
         grading.grade(tmp_path, csv_path=tmp_path / "g.csv", md_path=tmp_path / "r.md")
+
+
+def test_without_bubblewrap_grading_warns_and_still_kills_what_a_learner_started(tmp_path, capsys):
+    import secrets
+
+    from course.authoring import attacks
+
+    from .sandbox_support import processes_with
+
+    solution = nbformat.read(SOLUTIONS_DIR / NOTEBOOK, as_version=4)
+    token = f"escaped-{secrets.token_hex(6)}"
+    escaper = cb.with_cell_before_first_answer(
+        cb.untouched(solution), attacks.ESCAPES.format(script=attacks.ESCAPED_PROCESS, token=token)
+    )
+    submissions = tmp_path / "submissions"
+    for name, notebook in {"ada": cb.complete(solution), "escaper": escaper}.items():
+        (submissions / name).mkdir(parents=True)
+        nbformat.write(notebook, submissions / name / NOTEBOOK)
+    results = grading.grade(
+        submissions, csv_path=tmp_path / "g.csv", md_path=tmp_path / "r.md", jobs=1, cell_timeout=6,
+        sandbox_wanted="fallback",
+    )  # fmt: skip
+    assert processes_with(token.encode()) == []
+    assert [sum(r.points().values()) for r in results] == [3, 0]
+    warning = capsys.readouterr().out
+    assert (
+        "weaker sandbox" in warning and "Install bubblewrap for graded work: sudo apt-get install bubblewrap" in warning
+    )
+
+
+def test_a_hung_answer_costs_one_time_limit_and_is_not_called_again():
+    from course.grading.worker import check_notebook_file
+
+    solution_path = SOLUTIONS_DIR / "01-cookies.ipynb"
+    done = cb.complete(nbformat.read(solution_path, as_version=4))
+    learner = cb.with_answer(done, "01.1", cb.looping(cb.answer_source(done, "01.1")))
+    path = Path(tempfile.mkdtemp()) / "01-cookies.ipynb"
+    nbformat.write(learner, path)
+    report = check_notebook_file(solution_path, path, cell_timeout=4)
+    outcomes = {o.id: o for o in report.exercises}
+    assert outcomes["01.1"].status is Outcome.TIMEOUT
+    # 01.2's check calls current_user, which calls the hung parse_cookie_header: stopped at once.
+    assert outcomes["01.2"].status is Outcome.TIMEOUT
+    assert (
+        "parse_cookie_header() did not finish within the time limit when 01.1 was checked" in outcomes["01.2"].message
+    )
+    assert outcomes["01.3"].passed and outcomes["01.4"].passed

@@ -116,11 +116,11 @@ class Choice:
         """The one line `course grade` prints when the sandbox is weaker."""
         if self.mode is Mode.BUBBLEWRAP:
             return ""
-        as_root = " and as root (this Python is not usable by other users)" if fallback_runs_as_root() else ""
+        as_root = "; as root, since this Python is not usable by other users" if fallback_runs_as_root() else ""
         return (
-            f"warning: {self.why}, so learners' code runs in a weaker sandbox{as_root} (resource limits, a "
-            "private work folder, leftover processes killed) that cannot hide the course's files; "
-            f"install bubblewrap for graded work: {INSTALL_HINT}"
+            f"warning: {self.why}: learners' code runs in a weaker sandbox (resource limits, a private work "
+            f"folder, leftover processes killed{as_root}) that cannot hide the course's files. "
+            f"Install bubblewrap for graded work: {INSTALL_HINT}"
         )
 
 
