@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from course.authoring import make_exercises
 from course.grading import check_command as checking
-from course.grading import grade_command as grading
 from course.layout import EXERCISES_DIR, SOLUTIONS_DIR
 from course.terminal import Terminal
 
@@ -91,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _grade(args: argparse.Namespace, terminal: Terminal) -> int:
+    from course.grading import grade_command as grading
+
     if not args.submissions.is_dir():
         terminal.say(f"course grade: {args.submissions} is not a folder")
         return 2
@@ -116,6 +116,8 @@ def _grade(args: argparse.Namespace, terminal: Terminal) -> int:
 
 
 def _make_exercises(args: argparse.Namespace, terminal: Terminal) -> int:
+    from course.authoring import make_exercises
+
     if args.check:
         problems = make_exercises.differences(SOLUTIONS_DIR, EXERCISES_DIR)
         for problem in problems:

@@ -261,16 +261,18 @@ def _without_learner_text(result: Result) -> Result:
     return result
 
 
-def preload() -> None:
+def preload(lessons: list[str] | None = None) -> None:
     """Run by a grading kernel as it starts, before any learner code: import what checks and
-    notebooks need (so notebooks start faster) and take the checks' own references (_integrity)."""
+    notebooks need (so notebooks start faster) and take the checks' own references (_integrity).
+    ``lessons``: the lessons whose checks to load (None: every lesson's)."""
     import requests  # noqa: F401
 
     import course  # noqa: F401
     import demo_server  # noqa: F401
 
     for path in sorted(_CHECKS_DIR.glob("lesson_[0-9][0-9].py")):
-        importlib.import_module(f"course.checks.{path.stem}")
+        if lessons is None or path.stem.removeprefix("lesson_") in lessons:
+            importlib.import_module(f"course.checks.{path.stem}")
     _integrity.capture()
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from course.grading.check_session import CheckSession
 from course.grading.report import NotebookStatus
-from course.grading.worker import check_notebook_file
-from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, template_for
+from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, lesson_number, template_for
 from course.outcome import Outcome
 from course.terminal import Terminal, bar
 
@@ -14,17 +14,30 @@ DEFAULT_CELL_TIMEOUT = 10.0
 
 
 def report_notebook(
-    notebook: Path, *, cell_timeout: float, hints: bool, terminal: Terminal, solutions_dir: Path = SOLUTIONS_DIR
+    notebook: Path,
+    *,
+    cell_timeout: float,
+    hints: bool,
+    terminal: Terminal,
+    solutions_dir: Path = SOLUTIONS_DIR,
+    session: CheckSession | None = None,
 ) -> tuple[int, int]:
     """Check one notebook and print its report; returns (passed, total)."""
-    solution = template_for(notebook, solutions_dir)
-    terminal.progress(f"Checking {notebook.name} ...")
-    report = check_notebook_file(
-        solution,
-        notebook,
-        cell_timeout=cell_timeout,
-        on_progress=lambda done, total: terminal.progress(f"Checking {notebook.name} {bar(done, total)}"),
-    )
+    own_session = session is None
+    if own_session:
+        session = CheckSession([lesson_number(notebook.name) or ""], notebooks=1)
+    try:
+        solution = template_for(notebook, solutions_dir)
+        terminal.progress(f"Checking {notebook.name} ...")
+        report = session.check(
+            solution,
+            notebook,
+            cell_timeout=cell_timeout,
+            on_progress=lambda done, total: terminal.progress(f"Checking {notebook.name} {bar(done, total)}"),
+        )
+    finally:
+        if own_session:
+            session.close()
     terminal.clear_progress()
     terminal.say(terminal.paint(f"{notebook}", "bold"))
     if report.status is not NotebookStatus.CHECKED:
@@ -74,21 +87,28 @@ def run_check(
         if not notebook.is_file():
             terminal.say(f"No such notebook: {notebook}")
             return 2
-        try:
-            template_for(notebook)
-        except LookupError as error:
-            terminal.say(str(error))
-            return 2
-
-    all_passed = True
-    for notebook in notebooks:
-        passed, total = report_notebook(notebook, cell_timeout=cell_timeout, hints=hints, terminal=terminal)
-        terminal.say()
-        if passed == total and total:
-            continue
-        all_passed = False
-        if not explicit:
-            break  # by default, stop at the next unfinished notebook
+    # The first kernel boots while the notebooks are looked over.
+    session = CheckSession([lesson_number(n.name) or "" for n in notebooks], notebooks=len(notebooks))
+    try:
+        for notebook in notebooks:
+            try:
+                template_for(notebook)
+            except LookupError as error:
+                terminal.say(str(error))
+                return 2
+        all_passed = True
+        for notebook in notebooks:
+            passed, total = report_notebook(
+                notebook, cell_timeout=cell_timeout, hints=hints, terminal=terminal, session=session
+            )
+            terminal.say()
+            if passed == total and total:
+                continue
+            all_passed = False
+            if not explicit:
+                break  # by default, stop at the next unfinished notebook
+    finally:
+        session.close()
     if all_passed:
         terminal.say("Every exercise passes.")
     return 0 if all_passed else 1

@@ -41,9 +41,9 @@ from course.grading.sandbox import (
 )
 
 READY_SECONDS = 60.0
-# Imported as the kernel starts, before any learner code: the checks take their own
-# references then, and the notebook's imports are already done when it runs.
-PRELOAD = "import course.checks as _course_checks; _course_checks.preload(); del _course_checks"
+# Run as the kernel starts, before any learner code: the checks take their own references
+# then, and the notebook's imports are already done when it runs.
+PRELOAD = "import course.checks as _course_checks; _course_checks.preload({lessons!r}); del _course_checks"
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -51,7 +51,9 @@ class KernelStartError(RuntimeError):
     """A sandboxed kernel did not come up (the message says what it printed)."""
 
 
-def kernel_command(connection_file: str) -> list[str]:
+def kernel_command(connection_file: str, lessons: tuple[str, ...] | None = None) -> list[str]:
+    """The kernel's command line (``lessons``: whose checks it loads as it starts; None: all)."""
+    lessons = None if lessons is None else [lesson for lesson in lessons if lesson.isdigit() and len(lesson) == 2]
     return [
         sys.executable,
         "-m",
@@ -59,7 +61,7 @@ def kernel_command(connection_file: str) -> list[str]:
         "-f",
         connection_file,
         "--HistoryManager.hist_file=:memory:",
-        f"--IPKernelApp.exec_lines={PRELOAD}",
+        f"--IPKernelApp.exec_lines={PRELOAD.format(lessons=lessons)}",
         "--IPKernelApp.quiet=True",
     ]
 
@@ -253,11 +255,11 @@ _fallback_kernels: set[int] = set()
 class SandboxedKernelManager(AsyncKernelManager):
     """A KernelManager whose kernel runs in ``sandbox`` and listens on ipc sockets there."""
 
-    def __init__(self, sandbox: KernelSandbox, **kwargs) -> None:
+    def __init__(self, sandbox: KernelSandbox, lessons: tuple[str, ...] | None = None, **kwargs) -> None:
         super().__init__(transport="ipc", ip=sandbox.inside_ip, connection_file=str(sandbox.connection_file), **kwargs)
         self.sandbox = sandbox
         self._own_spec = KernelSpec(
-            argv=kernel_command("{connection_file}"),
+            argv=kernel_command("{connection_file}", lessons),
             display_name="Python 3 (course sandbox)",
             language="python",
             interrupt_mode="message",  # a signal to bwrap's process group would never reach the kernel
@@ -286,9 +288,9 @@ class SandboxedKernelManager(AsyncKernelManager):
 class GradingKernel:
     """A started kernel in its sandbox, and its client once it is ready."""
 
-    def __init__(self, sandbox: KernelSandbox) -> None:
+    def __init__(self, sandbox: KernelSandbox, lessons: tuple[str, ...] | None = None) -> None:
         self.sandbox = sandbox
-        self.km = SandboxedKernelManager(sandbox)
+        self.km = SandboxedKernelManager(sandbox, lessons)
         self.kc = None
         self.used = False
 
@@ -330,11 +332,20 @@ class GradingKernel:
 class KernelPool:
     """Kernels started before they are needed: a worker takes a ready one and the next starts."""
 
-    def __init__(self, choice: Choice, limits: Limits | None = None, spares: int = 1, run: str = "") -> None:
+    def __init__(
+        self,
+        choice: Choice,
+        limits: Limits | None = None,
+        *,
+        spares: int = 1,
+        run: str = "",
+        lessons: tuple[str, ...] | None = None,
+    ) -> None:
         self.choice = choice
         self.run = run  # marks the kernels' processes (sandbox.kill_the_run)
         self.limits = limits or Limits()
         self.spares = spares
+        self.lessons = lessons  # the lessons whose checks kernels load as they start (None: all)
         self._waiting: deque[asyncio.Task] = deque()
         self._cleanups: set[asyncio.Task] = set()
         if choice.mode is Mode.FALLBACK and not fallback_uses_own_uids() and sys.platform.startswith("linux"):
@@ -344,24 +355,45 @@ class KernelPool:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
     def fill(self) -> None:
+        """Start spares in the background, up to ``spares``."""
         while len(self._waiting) < self.spares:
             self._waiting.append(asyncio.ensure_future(self._start()))
 
+    async def spawn(self, count: int = 1) -> None:
+        """Launch ``count`` kernels now and return: they boot while the caller does other work."""
+        for _ in range(count - len(self._waiting)):
+            kernel = await self._launch()
+            self._waiting.append(asyncio.ensure_future(self._until_ready(kernel)))
+
     async def take(self) -> GradingKernel:
-        """A ready kernel that has run nothing yet (a fresh one if the spare failed)."""
-        task = self._waiting.popleft() if self._waiting else asyncio.ensure_future(self._start())
+        """A ready kernel that has run nothing yet (a fresh one if the spare failed); the next
+        spare starts while this one is used."""
+        if self._waiting:
+            task = self._waiting.popleft()
+            self.fill()
+            try:
+                return await task
+            except KernelStartError:
+                pass  # one more try: a spare can die of the machine's trouble
+        kernel = await self._start()
         self.fill()
-        try:
-            return await task
-        except KernelStartError:
-            return await self._start()  # one more try: a spare can die of the machine's trouble
+        return kernel
 
     async def _start(self) -> GradingKernel:
+        return await self._until_ready(await self._launch())
+
+    async def _launch(self) -> GradingKernel:
         kind = BubblewrapSandbox if self.choice.mode is Mode.BUBBLEWRAP else FallbackSandbox
-        sandbox = kind(self.limits, self.run)
-        kernel = GradingKernel(sandbox)
+        kernel = GradingKernel(kind(self.limits, self.run), self.lessons)
         try:
             await kernel.start()
+        except BaseException:
+            await kernel.discard()
+            raise
+        return kernel
+
+    async def _until_ready(self, kernel: GradingKernel) -> GradingKernel:
+        try:
             await kernel.ready()
         except BaseException:
             await kernel.discard()

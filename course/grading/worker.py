@@ -150,30 +150,35 @@ def check_notebook_file(
     on_progress: Callable[[int, int], None] | None = None,
     sandbox: str = "auto",
 ) -> NotebookReport:
-    """Check one notebook file in this process (`course check`, tests)."""
-    return asyncio.run(_check_files([(solution, notebook, hidden)], cell_timeout, on_progress, sandbox))[0]
+    """Check one notebook file in this process (tests; `course check` uses CheckSession)."""
+
+    async def check() -> NotebookReport:
+        pool = KernelPool(choose(sandbox), spares=0)
+        try:
+            return await check_file(Checker(pool), solution, notebook, cell_timeout, on_progress, hidden)
+        finally:
+            await pool.close()
+
+    return asyncio.run(check())
 
 
-async def _check_files(files, cell_timeout, on_progress, sandbox) -> list[NotebookReport]:
-    pool = KernelPool(choose(sandbox))
-    pool.fill()  # the kernel starts while we read the notebooks
-    checker = Checker(pool)
-    reports = []
+async def check_file(
+    checker: Checker,
+    solution: Path | None,
+    notebook: Path,
+    cell_timeout: float,
+    on_progress: Callable[[int, int], None] | None = None,
+    hidden: Path | None = None,
+) -> NotebookReport:
+    lesson = lesson_number(notebook.name) or ""
     try:
-        for number, (solution, notebook, hidden) in enumerate(files):
-            lesson = lesson_number(notebook.name) or ""
-            try:
-                text = notebook.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                exercises = exercises_of(lesson) if solution is None else []
-                reports.append(_unusable(exercises, NotebookStatus.UNREADABLE, f"cannot read {notebook.name}: {error}"))
-                continue
-            job = Job(number, notebook.name, text, str(solution) if solution else None, str(hidden) if hidden else None,
-                      lesson, cell_timeout)  # fmt: skip
-            reports.append(await checker.check(job, on_progress))
-    finally:
-        await pool.close()
-    return reports
+        text = notebook.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        exercises = exercises_of(lesson) if solution is None else []
+        return _unusable(exercises, NotebookStatus.UNREADABLE, f"cannot read {notebook.name}: {error}")
+    job = Job(0, notebook.name, text, str(solution) if solution else None, str(hidden) if hidden else None,
+              lesson, cell_timeout)  # fmt: skip
+    return await checker.check(job, on_progress)
 
 
 # --- the worker process of `course grade` -----------------------------------------------------
