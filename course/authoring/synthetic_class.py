@@ -79,3 +79,18 @@ def ignores_interrupts(source: str) -> str:
         "    while True:\n        pass",
         1,
     )
+
+
+def class_of_twenty(solution) -> dict[str, object]:
+    """Lesson 00's benchmark class (issue 15): twelve complete, six untouched, one infinite loop
+    in 00.2, one syntax error in 00.1. Expected points: 3, 0, 2 and 2."""
+    done, stub = complete(solution), untouched(solution)
+    learners: dict[str, object] = {f"complete-{n:02d}": done for n in range(1, 13)}
+    learners.update({f"untouched-{n:02d}": stub for n in range(1, 7)})
+    learners["infinite-loop"] = with_answer(done, "00.2", looping(answer_source(done, "00.2")))
+    learners["syntax-error"] = with_answer(done, "00.1", broken_syntax(answer_source(done, "00.1")))
+    return learners
+
+
+def expected_points_of_twenty(name: str) -> int:
+    return 3 if name.startswith("complete") else 0 if name.startswith("untouched") else 2
