@@ -112,7 +112,10 @@ def submission(release: nbformat.NotebookNode, learner: nbformat.NotebookNode) -
     for cell in notebook.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         if grade_id in answers:
-            cell.source = answers[grade_id].replace("### BEGIN SOLUTION\n", "").replace("### END SOLUTION\n", "")
+            lines = answers[grade_id].splitlines()
+            cell.source = "\n".join(
+                line for line in lines if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")
+            )
     return notebook
 
 

@@ -292,7 +292,6 @@ class GradingKernel:
         self.sandbox = sandbox
         self.km = SandboxedKernelManager(sandbox, lessons)
         self.kc = None
-        self.used = False
 
     async def start(self) -> None:
         await self.km.start_kernel(env=kernel_env("/tmp", None))
