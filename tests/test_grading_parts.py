@@ -335,3 +335,15 @@ def test_the_seccomp_filter_is_a_whole_program():
 
     program = refuse_new_user_namespaces()
     assert len(program) == 13 * 8  # thirteen 8-byte instructions, ending in returns
+
+
+def test_a_kernel_sharing_the_graders_uid_gets_a_process_budget_on_top_of_what_runs():
+    def nproc(argv):
+        return int(next(arg for arg in argv if arg.startswith("--nproc=")).partition("=")[2])
+
+    own_uid = sandbox.BubblewrapArgs(uid=62000, limits=sandbox.Limits()).argv() if os.geteuid() == 0 else None
+    shared = sandbox.BubblewrapArgs(uid=None, limits=sandbox.Limits()).argv()
+    running = len(sandbox.processes_of(os.getuid()))
+    assert running + 256 - 5 <= nproc(shared) <= running + 256 + 5  # RLIMIT_NPROC counts the whole uid
+    if own_uid is not None:
+        assert nproc(own_uid) == 256

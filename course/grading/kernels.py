@@ -463,6 +463,8 @@ def kill_orphans(keep: set[int]) -> None:
     """Kill our children that are not live kernels (a non-root fallback, where escaped learner
     processes re-parent to us, the child subreaper), until none is left."""
     me = os.getpid()
+    if not os.path.isdir("/proc"):
+        return  # no subreaper outside Linux either: orphans are init's
     for _ in range(50):
         orphans = []
         for entry in os.listdir("/proc"):

@@ -87,17 +87,20 @@ class Limits:
         ]
 
     def apply_here(self, processes: int | None = None) -> None:
-        """Set the limits on this process (a fallback's preexec_fn, where prlimit is missing)."""
+        """Set the limits on this process (a fallback's preexec_fn, where prlimit is missing;
+        ``processes`` None: the uid's processes cannot be counted here, so no process limit)."""
         import resource
 
         for name, value in [
             ("RLIMIT_AS", self.address_space),
             ("RLIMIT_CPU", self.cpu_seconds),
             ("RLIMIT_FSIZE", self.file_size),
-            ("RLIMIT_NPROC", processes or self.processes),
+            ("RLIMIT_NPROC", processes),
             ("RLIMIT_NOFILE", self.open_files),
             ("RLIMIT_CORE", 0),
         ]:
+            if value is None:
+                continue
             try:
                 resource.setrlimit(getattr(resource, name), (value, value))
             except (AttributeError, ValueError, OSError):
@@ -261,7 +264,8 @@ class BubblewrapArgs:
         argv += ["--chdir", str(INSIDE_WORK), "--"]
         if self.uid is not None:
             argv += [SETPRIV, *_drop_to(self.uid), "--"]
-        return argv + [PRLIMIT, *self.limits.prlimit_args(), "--"]
+        # Without a uid of its own the kernel shares the grader's process count (see _process_budget).
+        return argv + [PRLIMIT, *self.limits.prlimit_args(_process_budget(self.uid, self.limits)), "--"]
 
 
 def _drop_to(uid: int) -> list[str]:
@@ -312,11 +316,13 @@ def fallback_preexec(uid: int | None, limits: Limits):
     return preexec
 
 
-def _process_budget(uid: int | None, limits: Limits) -> int:
+def _process_budget(uid: int | None, limits: Limits) -> int | None:
     # RLIMIT_NPROC counts every process of the uid: a kernel sharing the grader's uid gets
-    # what that uid runs now plus its own budget.
+    # what that uid runs now plus its own budget (None where they cannot be counted: no /proc).
     if uid is not None:
         return limits.processes
+    if not os.path.isdir("/proc"):
+        return None
     return len(processes_of(os.getuid())) + limits.processes
 
 
@@ -334,9 +340,9 @@ def seccomp_refusing_user_namespaces() -> bytes | None:
 
 
 def processes_of(uid: int) -> list[int]:
-    """Live processes (not zombies) whose real uid is ``uid``."""
+    """Live processes (not zombies) whose real uid is ``uid`` (none found without /proc)."""
     found = []
-    for entry in os.listdir("/proc"):
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
         if not entry.isdigit():
             continue
         try:
@@ -403,6 +409,8 @@ class UidLease:
 def kill_the_run(run: str, rounds: int = 50) -> None:
     """SIGKILL every process that carries this run's marker in its environment."""
     marker = f"{RUN_ENV}={run}".encode() + b"\0"
+    if not os.path.isdir("/proc"):
+        return  # elsewhere the workers' process groups and PDEATHSIG are all there is
     for _ in range(rounds):
         found = []
         for entry in os.listdir("/proc"):
