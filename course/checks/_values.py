@@ -2,10 +2,12 @@
 
 A learner could return a ``str`` subclass whose ``__eq__`` is always true (or
 ``unittest.mock.ANY``) and pass every ``answer == expected``. So checks and hidden
-tests see the learner's definitions through a guard: a learner function's return
-value must be made of exact built-in types (``type(x) is str``, all the way down),
-else the check fails with "returned a str subclass (...)". Classes are guarded too:
-calling one gives an object whose methods are guarded the same way.
+tests see the learner's definitions through a guard: a value made of built-in
+types must be made of exact ones (``type(x) is str``, all the way down), else the
+check fails with "returned a str subclass (...)"; any other object (a learner's,
+a library's) comes back wrapped, so that its methods are guarded the same way and
+its own ``==`` is never asked (the wrapper equals nothing but itself). Classes are
+guarded too: calling one gives such a wrapped object.
 """
 
 from __future__ import annotations
@@ -21,9 +23,6 @@ SCALARS = (str, bytes, int, float, complex, bool, type(None))
 CONTAINERS = (dict, list, tuple, set, frozenset)
 # Every type a subclass of which could pose as a plain value.
 BASES = (str, bytes, int, float, complex, dict, list, tuple, set, frozenset)
-# Library objects an exercise may return (02.3 returns itsdangerous' serializer); their
-# methods are guarded like the learner's.
-LIBRARY_OBJECTS = ("itsdangerous.",)
 MAX_DEPTH = 100
 
 
@@ -35,6 +34,14 @@ def plain(value: Any, what: str) -> Any:
     """``value`` itself if it is made of exact built-in types; else ImpostorValue naming the impostor."""
     _check_plain(value, what, 0, set())
     return value
+
+
+def _is_plain(value: Any) -> bool:
+    try:
+        plain(value, "")
+    except ImpostorValue:
+        return False
+    return True
 
 
 def _check_plain(value: Any, what: str, depth: int, seen: set[int]) -> None:
@@ -81,13 +88,9 @@ def guard(value: Any, name: str) -> Any:
 def _guard_result(value: Any, what: str) -> Any:
     if _callable(value):
         return guard(value, what)
-    if _is_library_object(value):
-        return GuardedObject(value, what)
-    return plain(value, what)
-
-
-def _is_library_object(value: Any) -> bool:
-    return any((getattr(kind, "__module__", "") or "").startswith(LIBRARY_OBJECTS) for kind in _type(value).__mro__)
+    if _isinstance(value, BASES) or _is_plain(value):
+        return plain(value, what)  # built-in values: exact types only, all the way down
+    return GuardedObject(value, what)  # any other object: its methods guarded, its == never asked
 
 
 class GuardedFunction:
