@@ -66,3 +66,39 @@ def test_results_are_recorded_for_the_checker(tmp_path, monkeypatch, capsys):
     check("00.1", namespace={})
     record = json.loads(results.read_text())
     assert (record["id"], record["status"], record["kind"]) == ("00.1", "fail", "check")
+
+
+def _cell_function(source: str, name: str, filename: str = "/tmp/ipykernel_1/cell-7.py"):
+    """A function defined the way a notebook cell defines it (its source in linecache)."""
+    import linecache
+
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    namespace: dict = {}
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace[name]
+
+
+def test_an_error_in_the_learners_code_names_the_line(capsys, live_server):
+    server_software = _cell_function(
+        "def server_software(base_url):\n    header = None\n    return header.upper()\n", "server_software"
+    )
+    check("00.1", namespace={"server_software": server_software})
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == (
+        "💥 00.1 Read a response header: error — AttributeError: 'NoneType' object has no attribute 'upper' "
+        "(in your code: server_software(), line 3: return header.upper())"
+    )
+
+
+def test_an_assert_in_the_learners_code_names_the_line(capsys, live_server):
+    server_software = _cell_function("def server_software(base_url):\n    assert base_url == 'x'\n", "server_software")
+    check("00.1", namespace={"server_software": server_software})
+    assert "an assert failed (in your code: server_software(), line 2: assert base_url == 'x')" in (
+        capsys.readouterr().out
+    )
+
+
+def test_a_failed_check_does_not_blame_the_learners_code(capsys, live_server):
+    check("00.1", namespace={"server_software": lambda base_url: "nginx"})
+    out = capsys.readouterr().out
+    assert "server_software() returned 'nginx'" in out and "in your code" not in out

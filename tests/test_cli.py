@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EXERCISE = ROOT / "exercises" / "00-start-here.ipynb"
+EXERCISE = ROOT / "exercises" / "00-start-here-exercises.ipynb"
 SOLUTION = ROOT / "solutions" / "00-start-here.ipynb"
 
 
