@@ -85,3 +85,29 @@ def test_make_exercises_check_says_up_to_date():
     result = course("make-exercises", "--check")
     assert result.returncode == 0, result.stdout
     assert "exercises/ is up to date." in result.stdout
+
+
+def test_make_check_prints_the_report_without_makes_error_noise():
+    result = subprocess.run(["make", "check"], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, "an unfinished exercise is not make's error"
+    assert "make: ***" not in result.stdout + result.stderr and "Error 1" not in result.stderr
+    assert "0/3 exercises pass." in result.stdout
+    assert "then run `make check` again. Stuck? `make check HINT=1`." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"COURSE_CHECK_COMMAND": "make check"}, "make check HINT=2"),
+        ({"PATH": f"{Path(sys.prefix) / 'bin'}"}, "course check --hint 2"),
+        ({"PATH": "/nowhere"}, ".venv/bin/course check --hint 2"),
+    ],
+)
+def test_the_advice_names_a_command_that_works_here(monkeypatch, environment, expected):
+    from course.grading.check_command import check_command
+
+    monkeypatch.delenv("COURSE_CHECK_COMMAND", raising=False)
+    monkeypatch.chdir(ROOT)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert check_command(hint=2) == expected

@@ -49,7 +49,7 @@ def report_notebook(
         on_progress=lambda done, total: terminal.progress(f"Checking {notebook.name} {bar(done, total)}"),
     )
     terminal.clear_progress()
-    terminal.say(terminal.paint(f"{notebook}", "bold"))
+    terminal.say(terminal.paint(f"{_shown(notebook)}", "bold"))
     if report["status"] not in ("checked",):
         terminal.say(f"  {Outcome.ERROR.mark} {report['message']}")
     exercises = report["exercises"]
@@ -71,8 +71,8 @@ def report_notebook(
         first = unfinished[0]
         terminal.say(f"  {passed}/{len(exercises)} exercises pass.")
         terminal.say(
-            f"  Next: in {notebook}, work on {first['id']} ({first['title']}), then run `{check_command()}` again."
-            + ("" if hints else f" Stuck? `{check_command(hint=1)}`.")
+            f"  Next: in {_shown(notebook)}, work on {first['id']} ({first['title']}), "
+            f"then run `{check_command()}` again." + ("" if hints else f" Stuck? `{check_command(hint=1)}`.")
         )
     elif exercises:
         terminal.say(terminal.paint(f"  {passed}/{len(exercises)} exercises pass. Well done!", "green"))
@@ -116,6 +116,14 @@ def run_check(
     if all_passed:
         terminal.say("Every exercise passes.")
     return 0 if all_passed else 1
+
+
+def _shown(notebook: Path) -> str:
+    """The notebook as the learner would type it: relative to where they are, if it is below."""
+    try:
+        return str(notebook.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(notebook)
 
 
 def _hint_lines(exercise_id: str, step: int) -> list[str]:
