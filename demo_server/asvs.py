@@ -30,7 +30,6 @@ CITED: dict[str, str] = {
     "v5.0.0-7.3.2": "an absolute maximum session lifetime forces re-authentication",
     "v5.0.0-7.4.1": "a terminated session (logout, expiry) cannot be used again, self-contained tokens included",
     "v5.0.0-7.4.3": "after a password or other factor change, the other sessions can be ended",
-    "v5.0.0-7.5.1": "changing account details that affect authentication needs full re-authentication",
     "v5.0.0-7.5.2": "users can see their active sessions and end any of them, after authenticating again",
     "v5.0.0-9.1.1": "a self-contained token's signature or MAC is checked before its contents are used",
     "v5.0.0-9.1.2": "only allow-listed algorithms create and verify self-contained tokens",
@@ -58,7 +57,7 @@ def title(citation: str) -> str:
 
 
 def key(citation: str) -> tuple[int, int, int]:
-    """Sort order of an id: v5.0.0-7.10.1 comes after v5.0.0-7.2.1."""
+    """Sort order of an id, numeric part by part (section 7.10 comes after section 7.2)."""
     match = CITATION.fullmatch(citation)
     if match is None:
         raise ValueError(f"an ASVS citation looks like 'v5.0.0-7.2.4', not {citation!r}")
