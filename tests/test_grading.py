@@ -19,7 +19,7 @@ NOTEBOOK = "00-start-here-exercises.ipynb"
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
-    solution = nbformat.read(SOLUTIONS_DIR / NOTEBOOK, as_version=4)
+    solution = nbformat.read(SOLUTIONS_DIR / "00-start-here.ipynb", as_version=4)
     done = cb.complete(solution)
     stub = cb.untouched(solution)
     learners = {
