@@ -117,8 +117,8 @@ def test_an_error_in_the_learners_code_names_the_line(capsys, live_server):
     check("00.1", namespace={"server_software": server_software})
     first = capsys.readouterr().out.splitlines()[0]
     assert first == (
-        "💥 00.1 Read a response header: error — AttributeError: 'NoneType' object has no attribute 'upper' "
-        "(in your code: server_software(), line 3: return header.upper())"
+        "💥 00.1 Read a response header: error — AttributeError: 'NoneType' object has no attribute 'upper', "
+        f"in server_software('{live_server.url}') (in your code: server_software(), line 3: return header.upper())"
     )
 
 
@@ -134,3 +134,16 @@ def test_a_failed_check_does_not_blame_the_learners_code(capsys, live_server):
     check("00.1", namespace={"server_software": lambda base_url: "nginx"})
     out = capsys.readouterr().out
     assert f"server_software('{live_server.url}') returned 'nginx'" in out and "in your code" not in out
+
+
+def test_an_error_in_the_learners_code_names_the_input_that_raised_it(capsys):
+    parse = _cell_function(
+        "def parse_cookie_header(header):\n    return dict(piece.split('=') for piece in header.split('; '))\n",
+        "parse_cookie_header",
+    )
+    check("01.1", namespace={"parse_cookie_header": parse})
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("💥 01.1 Parse a Cookie header: error — ValueError: ")
+    tried = first.partition(", in ")[2]
+    assert tried.startswith("parse_cookie_header('a") and "=v" in tried, "the input that broke it, to try again"
+    assert "') (in your code: parse_cookie_header(), line 2: return dict(" in tried

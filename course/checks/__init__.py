@@ -249,9 +249,26 @@ def _run_function(
         message = (str(error) or ("an assert failed" if where else _failed_assert_source(error))) + where
         return Result(exercise_id, title, Outcome.FAIL, message, kind, name)
     except Exception as error:  # the learner's code may raise anything; report it, don't crash the notebook
-        message = f"{type(error).__name__}: {error}" + in_your_code(error)
+        during = getattr(error, CALL_ATTRIBUTE, "")
+        message = f"{type(error).__name__}: {error}" + (f", in {during}" if during else "") + in_your_code(error)
         return Result(exercise_id, title, Outcome.ERROR, message, kind, name)
     return Result(exercise_id, title, Outcome.PASS, "", kind, name)
+
+
+CALL_ATTRIBUTE = "course_check_call"
+
+
+@contextmanager
+def trying(call_text: str):
+    """Run a call of the learner's code; if it raises, the report names this call (its input)."""
+    try:
+        yield
+    except (NotImplementedError, AssertionError, CheckTimeout):
+        raise
+    except Exception as error:
+        if not hasattr(error, CALL_ATTRIBUTE):
+            setattr(error, CALL_ATTRIBUTE, call_text)
+        raise
 
 
 # Frames from these folders are the course's (checks, hidden tests, the demo server) or a

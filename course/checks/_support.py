@@ -33,3 +33,13 @@ def call(function_name: str, *args, **kwargs) -> str:
     """The text of a call, e.g. "parse_cookie_header('a=1; a=2')", so a failure names its input."""
     parts = [shown(arg) for arg in args] + [f"{name}={shown(value)}" for name, value in kwargs.items()]
     return f"{function_name}({', '.join(parts)})"
+
+
+def calling(name: str, function, *args, **kwargs):
+    """Call the learner's ``function``; returns (the call's text, its result). If it raises, the
+    report names this call, so the learner sees which input broke their code."""
+    from course.checks import trying
+
+    text = call(name, *args, **kwargs)
+    with trying(text):
+        return text, function(*args, **kwargs)

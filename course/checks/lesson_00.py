@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from course.checks import exercise, needs
-from course.checks._support import call, random_word, running_server
+from course.checks._support import calling, random_word, running_server
 
 
 @exercise(
@@ -18,8 +18,7 @@ from course.checks._support import call, random_word, running_server
 def server_software(ns):
     (server_software,) = needs(ns, "server_software")
     server = running_server()
-    tried = call("server_software", server.url)
-    answer = server_software(server.url)
+    tried, answer = calling("server_software", server_software, server.url)
     assert isinstance(answer, str), f"{tried} should return a string, got {type(answer).__name__}"
     assert answer == "sessions-live-demo", f"{tried} returned {answer!r}; the Server header says 'sessions-live-demo'"
 
@@ -37,8 +36,7 @@ def greet_with_cookie(ns):
     (greet_with_cookie,) = needs(ns, "greet_with_cookie")
     server = running_server()
     name = random_word("Ada")
-    tried = call("greet_with_cookie", server.url, name)
-    answer = greet_with_cookie(server.url, name)
+    tried, answer = calling("greet_with_cookie", greet_with_cookie, server.url, name)
     assert answer == f"Welcome back, {name}!", (
         f"{tried} returned {answer!r}; expected the server's message 'Welcome back, {name}!' "
         f"(did the request carry the cookie name={name}?)"
@@ -58,7 +56,6 @@ def cookies_the_server_saw(ns):
     (cookies_the_server_saw,) = needs(ns, "cookies_the_server_saw")
     server = running_server()
     sent = {"flavour": random_word("oat"), "colour": random_word("blue")}
-    tried = call("cookies_the_server_saw", server.url, sent)
-    answer = cookies_the_server_saw(server.url, sent)
+    tried, answer = calling("cookies_the_server_saw", cookies_the_server_saw, server.url, sent)
     assert isinstance(answer, dict), f"{tried} should return the dict of cookies the echo reported, got {answer!r}"
     assert answer == sent, f"{tried} returned {answer}; the echo should have seen {sent}"

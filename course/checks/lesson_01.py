@@ -9,7 +9,7 @@ names the call that failed, so the learner can run it again.
 from __future__ import annotations
 
 from course.checks import exercise, needs
-from course.checks._support import call, random_word
+from course.checks._support import call, calling, random_word
 from demo_server.cookies.rules import RFC_PREFIX_EXAMPLES, judge_set_cookie, parse_set_cookie
 
 MAX_LIFETIME_SECONDS = 400 * 86400
@@ -41,7 +41,7 @@ def parse_cookie_header(ns):
     va, vb = random_word("v"), random_word("v")
 
     def parsed(header: str):
-        return call("parse_cookie_header", header), parse(header)
+        return calling("parse_cookie_header", parse, header)
 
     tried, got = parsed(f"{a}={va}; {b}={vb}")
     assert got == {a: va, b: vb}, f"{tried} returned {got!r}"
@@ -78,15 +78,14 @@ def parse_cookie_header(ns):
 def unforgeable_login(ns):
     log_in, current_user, sessions = needs(ns, "log_in", "current_user", "SESSIONS")
     user = random_word("user")
-    set_cookie = log_in(user)
-    logged_in = call("log_in", user)
+    logged_in, set_cookie = calling("log_in", log_in, user)
     assert isinstance(set_cookie, str), (
         f"{logged_in} should return the Set-Cookie header value, got {type(set_cookie).__name__}"
     )
     pair = set_cookie.partition(";")[0].strip()
     name, equals, value = pair.partition("=")
     assert equals and name and value, f"{logged_in} returned {set_cookie!r}; it should start with name=value"
-    got = current_user(pair)
+    _, got = calling("current_user", current_user, pair)
     assert got == user, f"the legitimate flow fails: after {logged_in}, current_user({pair!r}) returned {got!r}"
     with_others = f"theme=dark; {pair}"
     got = current_user(with_others)
@@ -134,8 +133,8 @@ def unforgeable_login(ns):
 def secure_session_cookie(ns):
     (build,) = needs(ns, "session_cookie_header")
     name, value, max_age = random_word("sid"), random_word("v"), 1200 + len(random_word())
-    header = build(name, value, max_age)
-    made = f"{call('session_cookie_header', name, value, max_age)} returned {header!r}"
+    tried, header = calling("session_cookie_header", build, name, value, max_age)
+    made = f"{tried} returned {header!r}"
     assert isinstance(header, str), f"{made}: it should return a string"
     cookie = parse_set_cookie(header)
     assert cookie.name == f"__Host-{name}", f"{made}: the name should be __Host-{name} (locked to this host)"
@@ -175,10 +174,10 @@ def prefix_rules(ns):
     (follows,) = needs(ns, "follows_prefix_rules")
     word = random_word("s")
     first = f"__Host-{word}=1; Secure; Path=/"
-    got = follows(first)
+    _, got = calling("follows_prefix_rules", follows, first)
     assert got is True, f"{call('follows_prefix_rules', first)} returned {got!r}; that cookie follows the rules"
     for header, expected in RFC_PREFIX_EXAMPLES:
-        got = follows(header)
+        _, got = calling("follows_prefix_rules", follows, header)
         assert got is expected, f"{call('follows_prefix_rules', header)} returned {got!r}; RFC 6265bis says {expected}"
     cases = [
         (f"{word}=1", True),  # no prefix, no rules
@@ -189,5 +188,5 @@ def prefix_rules(ns):
         (f"__Host-{word}=1; Path=/; Domain={word}.example; Secure", False),
     ]
     for header, expected in cases:
-        got = follows(header)
+        _, got = calling("follows_prefix_rules", follows, header)
         assert got is expected, f"{call('follows_prefix_rules', header)} returned {got!r}, expected {expected}"

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from course.checks import exercise, in_your_code, needs
-from course.checks._support import call, random_word, running_server
+from course.checks._support import call, calling, random_word, running_server
 from demo_server import DEMO_EPOCH, DEMO_USERS
 
 ISSUER = "sessions-live-demo"
@@ -132,8 +132,8 @@ def sign_by_hand(ns):
     _not_the_course_copy(sign_hs256, "sign_hs256")
     key = secrets.token_bytes(32)
     payload = {"sub": random_word("user"), "admin": False, "n": secrets.randbelow(10**6)}
-    token = sign_hs256(payload, key)
-    made = f"{call('sign_hs256', payload, key)} returned {token!r}"
+    tried, token = calling("sign_hs256", sign_hs256, payload, key)
+    made = f"{tried} returned {token!r}"
     assert isinstance(token, str), f"{made}: it should return a str"
     assert token.count(".") == 2, f"{made}: a JWT is three parts joined by dots, header.payload.signature"
     assert "=" not in token, f"{made}: base64url in a JWT has no '=' padding, strip it"
@@ -301,11 +301,11 @@ def refresh_rotation(ns):
     (RefreshTokens,) = needs(ns, "RefreshTokens")
     store = RefreshTokens()
     user = random_word("user")
-    first = store.start(user)
+    _, first = calling("RefreshTokens().start", store.start, user)
     assert isinstance(first, str) and len(first) >= 22, (
         "a refresh token is a long random string (secrets.token_urlsafe)"
     )
-    who, second = store.rotate(first)
+    _, (who, second) = calling("store.rotate", store.rotate, first)
     assert who == user, f"rotate() should return the user the family belongs to ({user!r}), got {who!r}"
     assert second != first, "rotate() must hand out a new refresh token"
     who, third = store.rotate(second)
