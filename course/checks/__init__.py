@@ -169,7 +169,7 @@ def check(exercise_id: str, hint: bool | int = False, namespace: Namespace | Non
     _last_check[ex.id] = result
     print(result.line())
     if step:
-        for line in hint_lines(ex, step, f'check("{ex.id}", hint=True)'):
+        for line in hint_lines(ex, step, f'check("{ex.id}", hint=True) again'):
             print(f"   {line}")
     elif not result.passed:
         print(f'   Stuck? check("{ex.id}", hint=True) gives a hint.')
@@ -190,13 +190,13 @@ def _hint_step(ex: Exercise, hint: bool | int) -> int:
     return step
 
 
-def hint_lines(ex: Exercise, step: int, again: str) -> list[str]:
-    """Hint ``step`` of an exercise, and how to get the next one (``again``: the command to repeat)."""
+def hint_lines(ex: Exercise, step: int, next_hint: str) -> list[str]:
+    """Hint ``step`` of an exercise, and how to get the next one (``next_hint``: what to run)."""
     total = len(ex.hints)
     label = "Hint" if total == 1 else f"Hint {step} of {total}"
     lines = [f"{label}: {ex.hints[step - 1]}"]
     if step < total:
-        lines.append(f"Still stuck? {again} again gives hint {step + 1} of {total}.")
+        lines.append(f"Still stuck? {next_hint} gives hint {step + 1} of {total}.")
     return lines
 
 

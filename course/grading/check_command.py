@@ -30,7 +30,7 @@ def check_command(hint: int = 0) -> str:
     elif on_path and Path(on_path).resolve() == script.resolve():
         command = "course check"
     else:
-        command = f"{os.path.relpath(script)} check"
+        command = f"{_shown(script)} check"
     return command + (f" --hint {hint}" if hint else "")
 
 
@@ -118,12 +118,12 @@ def run_check(
     return 0 if all_passed else 1
 
 
-def _shown(notebook: Path) -> str:
-    """The notebook as the learner would type it: relative to where they are, if it is below."""
+def _shown(path: Path) -> str:
+    """A path as the learner would type it: relative to where they are if it is below, else in full."""
     try:
-        return str(notebook.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(notebook)
+        return str(path.resolve())
 
 
 def _hint_lines(exercise_id: str, step: int) -> list[str]:
