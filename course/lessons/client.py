@@ -17,8 +17,6 @@ from urllib.parse import urlsplit
 
 import requests
 
-import demo_server
-
 USER_AGENT = "sessions-live-notebook"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost"}
 SETUP_HINT = "Run the Setup cell (## Setup) to start it again."
@@ -59,6 +57,8 @@ def _explain_refused(url: str, error: requests.ConnectionError) -> str | None:
     parts = urlsplit(url)
     if parts.hostname not in LOOPBACK_HOSTS or isinstance(error, requests.exceptions.ProxyError):
         return None
+    import demo_server  # only now: importing course stays light for `course check`
+
     running = demo_server.current()
     if running is None or not running.running:
         return f"The demo server is stopped (Teardown ran). {SETUP_HINT}"
