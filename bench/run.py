@@ -106,7 +106,7 @@ def grade_class_of_five_seconds() -> float:
         root = Path(folder)
         for name, notebook in learners.items():
             (root / name).mkdir()
-            nbformat.write(notebook, root / name / "00-start-here.ipynb")
+            nbformat.write(notebook, root / name / "00-start-here-exercises.ipynb")
         started = time.perf_counter()
         grading.grade(
             root, csv_path=root / "g.csv", md_path=root / "r.md", jobs=2, cell_timeout=10, terminal=Terminal()
@@ -124,7 +124,7 @@ def main() -> int:
     found_ms, whole_list_ms = weak_key_attack_ms()
     results["weak_key_attack_ms"] = {"found": found_ms, "whole_list": whole_list_ms}
     results["course_check_s"] = round(
-        wall_seconds([sys.executable, "-m", "course.cli", "check", "exercises/00-start-here.ipynb"]), 2
+        wall_seconds([sys.executable, "-m", "course.cli", "check", "exercises/00-start-here-exercises.ipynb"]), 2
     )
     results["grade_class_of_five_s"] = round(grade_class_of_five_seconds(), 1)
     notebooks = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
@@ -141,7 +141,7 @@ def main() -> int:
         f"| lesson 02: weak SECRET_KEY found from the word list | {attack['found']} ms "
         f"(whole list: {attack['whole_list']} ms) | < 2 s |"
     )
-    print(f"| `course check exercises/00-start-here.ipynb` | {results['course_check_s']} s | < 5 s |")
+    print(f"| `course check exercises/00-start-here-exercises.ipynb` | {results['course_check_s']} s | < 5 s |")
     print(f"| `course grade`, class of five, 2 jobs | {results['grade_class_of_five_s']} s | < 30 s |")
     for name, seconds in results["nbval_s"].items():
         print(f"| nbval `{name}` | {seconds} s | |")

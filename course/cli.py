@@ -45,7 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NOTEBOOK",
         help="exercise notebook(s) to check (default: the next unfinished one in exercises/)",
     )
-    check.add_argument("--hint", action="store_true", help="show the hint of each unfinished exercise")
+    check.add_argument(
+        "--hint",
+        nargs="?",
+        const="1",
+        default="0",
+        metavar="STEP",
+        help="show a hint for each unfinished exercise: step 1, or step STEP (hints come in steps)",
+    )
     check.add_argument(
         "--timeout",
         type=positive_number,
@@ -76,12 +83,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "check":
+        _hint_step(args)
     terminal = Terminal()
     if args.command == "check":
         return checking.run_check(args.notebooks, cell_timeout=args.timeout, hints=args.hint, terminal=terminal)
     if args.command == "grade":
         return _grade(args, terminal)
     return _make_exercises(args, terminal)
+
+
+def _hint_step(args: argparse.Namespace) -> None:
+    """`--hint NOTEBOOK` means hint step 1 for that notebook (argparse took the notebook as STEP)."""
+    if not args.hint.isdigit():
+        args.notebooks.insert(0, Path(args.hint))
+        args.hint = "1"
+    args.hint = int(args.hint)
 
 
 def _grade(args: argparse.Namespace, terminal: Terminal) -> int:

@@ -1,6 +1,7 @@
 """`course grade`: grade a class of submissions into CSV, Markdown and results.json.
 
-SUBMISSIONS/<learner>/<NN-topic>.ipynb, one folder per learner. Each notebook
+SUBMISSIONS/<learner>/<NN-topic>-exercises.ipynb, one folder per learner (the
+older name <NN-topic>.ipynb is accepted too). Each notebook
 is checked in its own process, with the pristine check cells and the hidden
 tests put back in, under a time limit; a broken one scores 0 on what it broke
 and never stops the others.
@@ -20,7 +21,14 @@ from course.checks import exercises_for
 from course.exercise_format import exercise_ids, make_exercise
 from course.grading.score import zero_outcomes
 from course.grading.supervisor import run_worker
-from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, hidden_tests_for, solution_notebooks
+from course.layout import (
+    EXERCISES_DIR,
+    SOLUTIONS_DIR,
+    exercise_name,
+    hidden_tests_for,
+    solution_notebooks,
+    submitted_notebook,
+)
 from course.terminal import Terminal, bar
 
 RESULTS_FILE = "results.json"
@@ -69,20 +77,27 @@ def grade(
     terminal = terminal or Terminal()
     learners = sorted(path for path in submissions.iterdir() if path.is_dir() and not path.name.startswith("."))
     if not learners:
-        raise ValueError(f"{submissions} has no learner folders (expected SUBMISSIONS/<learner>/<NN-topic>.ipynb)")
+        raise ValueError(
+            f"{submissions} has no learner folders (expected SUBMISSIONS/<learner>/<NN-topic>-exercises.ipynb)"
+        )
     lessons = load_lessons(solutions_dir, lessons_wanted)
     if lessons_wanted is None:
         # By default grade the lessons someone handed in, not every lesson of the course.
-        handed_in = {p.name for learner in learners for p in learner.glob("*.ipynb")}
-        lessons = [lesson for lesson in lessons if lesson.solution.name in handed_in]
+        lessons = [
+            lesson
+            for lesson in lessons
+            if any(submitted_notebook(learner, lesson.solution).is_file() for learner in learners)
+        ]
     if not lessons:
         raise ValueError(
             "no submitted notebook has the name of a course exercise notebook "
-            f"({', '.join(p.name for p in solution_notebooks(solutions_dir))})"
+            f"({', '.join(exercise_name(p.name) for p in solution_notebooks(solutions_dir))})"
         )
 
     results = {learner.name: LearnerResult(learner.name) for learner in learners}
-    tasks = [(learner, lesson) for learner in learners for lesson in lessons]
+    tasks = [
+        (learner, lesson, submitted_notebook(learner, lesson.solution)) for learner in learners for lesson in lessons
+    ]
     done = 0
     terminal.progress(f"Grading {bar(0, len(tasks))}")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -90,20 +105,20 @@ def grade(
             pool.submit(
                 run_worker,
                 lesson.solution,
-                learner / lesson.solution.name,
+                notebook,
                 hidden=lesson.hidden,
                 cell_timeout=cell_timeout,
                 cwd=EXERCISES_DIR if EXERCISES_DIR.is_dir() else learner,
-            ): (learner, lesson)
-            for learner, lesson in tasks
+            ): (learner, lesson, notebook)
+            for learner, lesson, notebook in tasks
         }
         for future in as_completed(futures):
-            learner, lesson = futures[future]
+            learner, lesson, notebook = futures[future]
             report = future.result()
             if not report.get("exercises"):
                 # The worker died or timed out: every exercise of the lesson scores 0 with the reason.
                 report["exercises"] = zero_outcomes(lesson.exercises, report["status"], report["message"])
-            results[learner.name].notebooks[lesson.solution.name] = report
+            results[learner.name].notebooks[notebook.name] = report
             done += 1
             terminal.progress(f"Grading {bar(done, len(tasks))}")
     terminal.clear_progress()

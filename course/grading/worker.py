@@ -1,7 +1,7 @@
 """Check one learner notebook in its own process (used by `course check` and `course grade`).
 
     python -m course.grading.worker --solution solutions/00-start-here.ipynb \\
-        --notebook exercises/00-start-here.ipynb [--hidden solutions/hidden/lesson_00.py] \\
+        --notebook exercises/00-start-here-exercises.ipynb [--hidden solutions/hidden/lesson_00.py] \\
         --cell-timeout 10 --cwd exercises
 
 Prints one JSON object: the notebook's status and one outcome per exercise.
