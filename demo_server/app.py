@@ -19,7 +19,7 @@ from demo_server.tokens import service as tokens_service
 from demo_server.tokens import views as tokens
 from demo_server.vulnerable import insecure_blueprints
 from demo_server.vulnerable.labels import ASVS_VERSION, label_of
-from demo_server.web.cookie_limits import reject_oversized_cookies
+from demo_server.web import input_layer
 from demo_server.web.errors import register_error_handlers
 
 DEFAULT_CONFIG: dict[str, Any] = {
@@ -53,7 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Flask's signed session cookie, timestamped by that clock (lesson 02 prints them).
     app.session_interface = ClockedSessionInterface()
     register_error_handlers(app)
-    app.before_request(reject_oversized_cookies)
+    input_layer.init_app(app)  # what no view could represent is refused before any view runs
 
     for blueprint in (basics.bp, cookies.bp, signed.bp, tokens.bp, sessions.bp):
         app.register_blueprint(blueprint)
