@@ -1,0 +1,124 @@
+"""The HTTP server under the demo app: werkzeug's threaded server, with the limits a teaching server needs.
+
+- A connection holds its thread for at most ``idle_timeout`` seconds of silence: a client that
+  connects and sends nothing, or stops halfway through a request, is cut off (each connection's
+  socket gets that timeout; werkzeug's handler treats a timeout as a dropped connection).
+- At most ``max_connections`` are served at once. The next ones wait, unaccepted, in the
+  operating system's listen queue until a thread is free, so a flood of connections cannot start
+  a thread each.
+- ``shutdown()`` returns at once: the accept loop waits on the listening socket and on a wake-up
+  socket together, where werkzeug's (the standard library's) loop polls for a shutdown request
+  every 0.5 s. Connections still open are ended too, so nothing answers after a stop.
+"""
+
+from __future__ import annotations
+
+import selectors
+import socket
+import threading
+from typing import Any
+
+from werkzeug.serving import ThreadedWSGIServer
+
+IDLE_TIMEOUT_SECONDS = 10.0
+MAX_CONNECTIONS = 64
+
+
+class DemoWSGIServer(ThreadedWSGIServer):
+    """``DemoWSGIServer(host, port, app, handler, idle_timeout=..., max_connections=...)``; other keyword
+    arguments go to werkzeug's server (``ssl_context``, ...)."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        app: Any,
+        handler: Any = None,
+        *,
+        idle_timeout: float = IDLE_TIMEOUT_SECONDS,
+        max_connections: int = MAX_CONNECTIONS,
+        **werkzeug_options: Any,
+    ) -> None:
+        if idle_timeout <= 0 or max_connections < 1:
+            raise ValueError("idle_timeout must be positive and max_connections at least 1")
+        super().__init__(host, port, app, handler, **werkzeug_options)
+        self.idle_timeout = idle_timeout
+        self.max_connections = max_connections
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        # A byte on this pair wakes the accept loop: to stop, or because a connection slot came free.
+        self._wake_up, self._wake_up_sender = socket.socketpair()
+        self._wake_up_sender.setblocking(False)  # a full pair already holds a wake-up: never wait on it
+        self._stop_requested = threading.Event()
+        self._loop_ended = threading.Event()
+
+    @property
+    def open_connections(self) -> int:
+        """How many connections are being served right now (each holds one thread)."""
+        with self._open_lock:
+            return len(self._open)
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Accept connections until shutdown(). ``poll_interval`` is ignored: nothing here polls."""
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self._wake_up, selectors.EVENT_READ)
+                listening = False
+                while not self._stop_requested.is_set():
+                    # Listen only while a thread is free; the others wait in the listen queue.
+                    has_room = self.open_connections < self.max_connections
+                    if has_room != listening:
+                        if has_room:
+                            selector.register(self.socket, selectors.EVENT_READ)
+                        else:
+                            selector.unregister(self.socket)
+                        listening = has_room
+                    for key, _ in selector.select():
+                        if key.fileobj is self._wake_up:
+                            self._wake_up.recv(4096)
+                        elif not self._stop_requested.is_set():
+                            self._handle_request_noblock()
+                    self.service_actions()
+        except KeyboardInterrupt:
+            pass  # Ctrl-C in `python -m demo_server`: stop quietly, as werkzeug's own loop does
+        finally:
+            self._loop_ended.set()
+            self.server_close()
+
+    def shutdown(self) -> None:
+        """Stop serve_forever() (running in another thread) and end every open connection; returns at once."""
+        self._stop_requested.set()
+        self._wake()
+        self._loop_ended.wait()
+        with self._open_lock:
+            still_open = list(self._open)
+        for connection in still_open:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)  # its handler thread sees the end and returns
+            except OSError:
+                pass  # already closed by its handler
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_up.close()
+        self._wake_up_sender.close()
+
+    def process_request(self, request: socket.socket, client_address: Any) -> None:
+        request.settimeout(self.idle_timeout)
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: socket.socket) -> None:
+        with self._open_lock:
+            was_full = len(self._open) >= self.max_connections
+            self._open.discard(request)
+        super().shutdown_request(request)
+        if was_full:
+            self._wake()  # a thread came free: the accept loop may listen again
+
+    def _wake(self) -> None:
+        try:
+            self._wake_up_sender.send(b"!")
+        except OSError:
+            pass  # closed (the server is gone) or full (a wake-up is already pending)

@@ -1,0 +1,115 @@
+"""The HTTP server under the demo app: idle connections end, threads are bounded, stop() is quick.
+
+Timeouts and limits are made small here so the tests take a second, not the defaults' minutes.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import requests
+
+from demo_server import create_app, serve_app
+from demo_server.wsgi_server import DemoWSGIServer
+
+SHORT_TIMEOUT = 0.3
+
+
+def _half_open(server, count: int) -> list[socket.socket]:
+    """Connections that send half a request line and then nothing, as a slow or vanished client does."""
+    connections = []
+    for _ in range(count):
+        connection = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        connection.sendall(b"GET /health HTTP/1.1\r\nHo")
+        connections.append(connection)
+    return connections
+
+
+def _wait_for(condition, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+def _handler_threads() -> int:
+    # Werkzeug's handler threads are plain threads named Thread-N (process_request_thread).
+    return sum(1 for thread in threading.enumerate() if "process_request_thread" in thread.name)
+
+
+@pytest.fixture
+def short_timeout_server():
+    server = serve_app(create_app(), idle_timeout=SHORT_TIMEOUT, max_connections=1000)
+    yield server
+    server.stop()
+
+
+def test_half_open_connections_let_go_of_their_threads_after_the_idle_timeout(short_timeout_server):
+    server = short_timeout_server
+    connections = _half_open(server, 30)
+    try:
+        assert _wait_for(lambda: server._server.open_connections == 30), "each connection is served by a thread"
+        assert _handler_threads() >= 30
+        assert _wait_for(lambda: server._server.open_connections == 0), "the idle timeout ended none of them"
+        assert _wait_for(lambda: _handler_threads() == 0)
+        # The server cut them off: each reads the end of the connection.
+        assert all(connection.recv(100) == b"" for connection in connections)
+    finally:
+        for connection in connections:
+            connection.close()
+    assert requests.get(server.url + "/health", timeout=5).status_code == 200
+
+
+def test_a_flood_of_connections_never_holds_more_threads_than_the_limit():
+    server = serve_app(create_app(), idle_timeout=SHORT_TIMEOUT, max_connections=5)
+    connections = _half_open(server, 25)
+    try:
+        most_served = most_threads = 0
+        for _ in range(50):
+            most_served = max(most_served, server._server.open_connections)
+            most_threads = max(most_threads, _handler_threads())
+            time.sleep(0.01)
+        assert most_served == 5, "the other 20 wait, unaccepted, in the listen queue"
+        # A thread that let go of its connection may still be on its way out as the next one starts.
+        assert most_threads <= 2 * 5
+        # Waiting connections get their turn as threads come free; a real request too.
+        assert requests.get(server.url + "/health", timeout=10).status_code == 200
+    finally:
+        for connection in connections:
+            connection.close()
+        server.stop()
+
+
+def test_an_ordinary_request_is_not_cut_off(short_timeout_server):
+    # A request that arrives in pieces, each within the timeout, is answered.
+    with socket.create_connection(("127.0.0.1", short_timeout_server.port), timeout=5) as connection:
+        for piece in (b"GET /health HTTP/1.1\r\n", b"Host: demo\r\n", b"\r\n"):
+            connection.sendall(piece)
+            time.sleep(SHORT_TIMEOUT / 3)
+        assert connection.recv(100).startswith(b"HTTP/1.1 200")
+
+
+def test_stop_ends_the_connections_still_open():
+    server = serve_app(create_app())  # default idle timeout: the stop, not the timeout, must end them
+    connections = _half_open(server, 5)
+    try:
+        assert _wait_for(lambda: server._server.open_connections == 5)
+        server.stop()  # how fast: bench/run.py measures it
+        # Ended by the stop: waiting for the 10 s idle timeout would outlast the 5 s socket timeout here.
+        assert all(connection.recv(100) == b"" for connection in connections)
+        assert _wait_for(lambda: _handler_threads() == 0)
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def test_limits_must_make_sense():
+    app = create_app()
+    for bad in ({"idle_timeout": 0}, {"max_connections": 0}):
+        with pytest.raises(ValueError, match="idle_timeout must be positive"):
+            DemoWSGIServer("127.0.0.1", 0, app, **bad)
