@@ -21,6 +21,7 @@ from demo_server.vulnerable import insecure_blueprints
 from demo_server.vulnerable.labels import ASVS_VERSION, label_of
 from demo_server.web import input_layer
 from demo_server.web.errors import register_error_handlers
+from demo_server.web.url_rules import LazilyBuiltRule
 
 DEFAULT_CONFIG: dict[str, Any] = {
     # Deliberately vulnerable endpoints exist only when this is True.
@@ -34,7 +35,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build a demo server app; ``config`` overrides DEFAULT_CONFIG and Flask's own keys."""
-    app = Flask("demo_server")
+    app = Flask("demo_server", static_folder=None)  # it serves no files: no /static route
+    app.url_rule_class = LazilyBuiltRule  # URL builders written on first use: a quicker start()
     app.config.update(DEFAULT_CONFIG)
     # A fresh random key per app unless a lesson passes a seeded demo key
     # (see demo_server.keys) to get the same signed cookies on every run.
