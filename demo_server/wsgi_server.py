@@ -6,6 +6,7 @@
 - At most ``max_connections`` are served at once. The next ones wait, unaccepted, in the
   operating system's listen queue until a thread is free, so a flood of connections cannot start
   a thread each.
+- With TLS (``ssl_context``), a handshake runs in the connection's own thread, under the same timeout.
 - ``shutdown()`` returns at once: the accept loop waits on the listening socket and on a wake-up
   socket together, where werkzeug's (the standard library's) loop polls for a shutdown request
   every 0.5 s. Connections still open are ended too, so nothing answers after a stop.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import selectors
 import socket
+import ssl
 import threading
 from typing import Any
 
@@ -42,6 +44,11 @@ class DemoWSGIServer(ThreadedWSGIServer):
         if idle_timeout <= 0 or max_connections < 1:
             raise ValueError("idle_timeout must be positive and max_connections at least 1")
         super().__init__(host, port, app, handler, **werkzeug_options)
+        if isinstance(self.socket, ssl.SSLSocket):
+            # With TLS, accept() would run each handshake in the accept loop, where a client that
+            # connects and says nothing stops every other one. Deferred, the handshake happens at
+            # the connection's first read, in its own thread and under the idle timeout.
+            self.socket.do_handshake_on_connect = False
         self.idle_timeout = idle_timeout
         self.max_connections = max_connections
         self._open: set[socket.socket] = set()

@@ -113,3 +113,25 @@ def test_limits_must_make_sense():
     for bad in ({"idle_timeout": 0}, {"max_connections": 0}):
         with pytest.raises(ValueError, match="idle_timeout must be positive"):
             DemoWSGIServer("127.0.0.1", 0, app, **bad)
+
+
+def test_with_tls_a_silent_client_does_not_stop_the_others():
+    # werkzeug's TLS socket would run each handshake inside accept(), in the accept loop itself.
+    import ssl
+
+    app = create_app()
+    server = DemoWSGIServer("127.0.0.1", 0, app, idle_timeout=SHORT_TIMEOUT, ssl_context="adhoc")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    client_side = ssl.create_default_context()
+    client_side.check_hostname, client_side.verify_mode = False, ssl.CERT_NONE  # werkzeug's throwaway certificate
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=5) as silent:
+            with socket.create_connection(("127.0.0.1", server.server_port), timeout=5) as raw:
+                with client_side.wrap_socket(raw) as tls:
+                    tls.sendall(b"GET /health HTTP/1.1\r\nHost: demo\r\n\r\n")
+                    assert tls.recv(100).startswith(b"HTTP/1.1 200")
+            assert silent.recv(100) == b"", "the silent connection outlived the idle timeout"
+    finally:
+        server.shutdown()
+        thread.join()
