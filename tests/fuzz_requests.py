@@ -137,8 +137,9 @@ json_values = st.recursive(
 )
 # Mostly objects with the routes' own field names, each present or not, and mostly strings, so that
 # bodies get past "missing field" and "must be a string" to the code behind those checks.
+FIELD_VALUES = {name: hostile_text() | json_values for name in FIELD_NAMES}
 json_bodies = (
-    st.fixed_dictionaries({}, optional={name: hostile_text() | json_values for name in FIELD_NAMES})
+    st.fixed_dictionaries({}, optional=FIELD_VALUES)
     | st.fixed_dictionaries({}, optional={name: hostile_text() for name in FIELD_NAMES})
     | json_values
 )
@@ -146,17 +147,23 @@ DEPTHS = [2, 32, 33, 100, 500, 999, 1000, 1001, 2000, 5000, 30000]
 
 
 @st.composite
-def json_text(draw) -> bytes:
-    """JSON of any shape as bytes, the way many kinds of client write it, or something close to JSON."""
-    kind = draw(st.sampled_from(["dumped"] * 5 + ["deep"] * 3 + ["number", "raw"]))
+def json_text(draw, kind: str | None = None, min_depth: int = 1) -> bytes:
+    """JSON of any shape as bytes, the way many kinds of client write it, or something close to JSON.
+
+    ``kind`` (else drawn): "dumped" (any JSON value, ASCII-escaped or not), "deep" (nested 1 to 30,000
+    levels, closed or not; at least ``min_depth``), "long-number" (an integer of thousands of digits)
+    or "raw" (any bytes).
+    """
+    kind = kind or draw(st.sampled_from(["dumped"] * 5 + ["deep"] * 3 + ["long-number", "raw"]))
     if kind == "deep":
-        depth = draw(st.sampled_from(DEPTHS) | st.sampled_from(DEPTHS) | st.integers(1, 3000))
+        depths = [depth for depth in DEPTHS if depth >= min_depth]
+        depth = draw(st.sampled_from(depths) | st.sampled_from(depths) | st.integers(min_depth, max(min_depth, 3000)))
         opener, closer = draw(st.sampled_from([("[", "]"), ('{"a":', "}"), ('{"item": [', "]}")]))
         middle = draw(st.sampled_from(["", "1", '"x"', "null"]))
         complete = draw(st.booleans())
         return (opener * depth + middle + (closer * depth if complete else "")).encode()
-    if kind == "number":
-        digits = draw(st.sampled_from([20, 309, 4300, 4301, 6000]) | st.integers(1, 6000))
+    if kind == "long-number":
+        digits = draw(st.sampled_from([101, 309, 4300, 4301, 6000]) | st.integers(101, 6000))
         return b'{"max_age": %s, "item": %s}' % (b"9" * digits, draw(st.sampled_from([b"1e999", b"NaN", b"-0"])))
     if kind == "raw":
         return draw(st.binary(max_size=200))
@@ -170,8 +177,10 @@ def b64url(data: bytes) -> str:
 
 
 @st.composite
-def bearer_tokens(draw, real_tokens: list[str]) -> str:
-    kind = draw(st.sampled_from(["real", "mutated", "parts", "parts", "text"]))
+def bearer_tokens(draw, real_tokens: list[str], kind: str | None = None) -> str:
+    """A token: "real" (one the server issued), "mutated" (one character changed), "parts" (base64url
+    parts holding any JSON, deep or not) or "text" (anything a header can hold)."""
+    kind = kind or draw(st.sampled_from(["real", "mutated", "parts", "parts", "text"]))
     if kind == "real" and real_tokens:
         return draw(st.sampled_from(real_tokens))
     if kind == "mutated" and real_tokens:
@@ -220,30 +229,24 @@ class HostileInput:
         return client.open(path, method=method, query_string=self.query_string, headers=self.headers, data=self.body)
 
     def kinds(self, known: dict[str, list[str]]) -> set[str]:
-        """What makes this input hostile, so a test can check that the fuzzing tried each kind."""
+        """What makes this input hostile (see FOCUSES), found in the input itself, so that a test can
+        check that the fuzzing tried each kind."""
         body, headers = self.body or b"", self.headers
-        found = set()
-        if re.search(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])", body):
-            found.add("a lone surrogate in JSON")
-        if b'"username"' in body and b'"password"' in body and headers.get("Content-Type") == "application/json":
-            found.add("a JSON login")
-        if body.count(b"[") + body.count(b"{") > 1000:
-            found.add("JSON nested over 1,000 deep")
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            found.add("a body that is not UTF-8")
-        if re.search(rb"[0-9]{4301}", body):
-            found.add("an integer too long for Python")
-        if any(cookie in headers.get("Cookie", "") for cookie in known["cookies"]):
-            found.add("a real session cookie")
-        if any(token in headers.get("Authorization", "") for token in known["tokens"]):
-            found.add("a real token")
-        if headers.get("Authorization", "").startswith("Bearer ey"):
-            found.add("a bearer token with JSON inside")
-        if self.method:
-            found.add("an odd method")
-        return found
+        scheme, _, token = headers.get("Authorization", "").partition(" ")
+        checks = {
+            "a lone surrogate in JSON": LONE_SURROGATE_ESCAPE.search(body) is not None,
+            "a JSON login": b'"username"' in body
+            and b'"password"' in body
+            and headers.get("Content-Type") == "application/json",
+            "JSON nested over 1,000 deep": body.count(b"[") + body.count(b"{") > 1000,
+            "a body that is not UTF-8": not _is_utf8(body),
+            "a JSON integer of over 100 digits": re.search(rb"[0-9]{101}", body) is not None,
+            "a real session cookie": any(cookie in headers.get("Cookie", "") for cookie in known["cookies"]),
+            "a real token": token in known["tokens"],
+            "a bearer token with JSON inside": scheme == "Bearer" and any(map(_holds_json, token.split("."))),
+            "an odd method": self.method is not None,
+        }
+        return {kind for kind, found in checks.items() if found}
 
     def __repr__(self) -> str:  # what Hypothesis prints for a failing example
         return (
@@ -252,15 +255,52 @@ class HostileInput:
         )
 
 
+# \udXXX of a high surrogate without a low one after it, or of a low one without a high one before it.
+LONE_SURROGATE_ESCAPE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _holds_json(part: str) -> bool:
+    try:
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).lstrip()[:1] in (b"{", b"[")
+    except ValueError:
+        return False
+
+
 def fill_path(rule: str, values: list[str]) -> str:
     """The rule with each ``<argument>`` replaced by the next value, percent-encoded as a client would."""
     remaining = itertools.cycle(values)
     return re.sub(r"<[^>]+>", lambda _: quote(next(remaining).encode("utf-8", "surrogatepass"), safe=""), rule)
 
 
+# Each input is built around one kind of hostility, the rest of it drawn freely; the fuzz test draws
+# as many inputs for each kind, so every kind is tried in every run, whatever Hypothesis' choices.
+FOCUSES = [
+    "a lone surrogate in JSON",
+    "a JSON login",
+    "JSON nested over 1,000 deep",
+    "a body that is not UTF-8",
+    "a JSON integer of over 100 digits",
+    "a real session cookie",
+    "a real token",
+    "a bearer token with JSON inside",
+    "an odd method",
+]
+
+
 @st.composite
-def hostile_inputs(draw, known: dict[str, list[str]]) -> HostileInput:
-    """Odd methods, path arguments, query strings, headers, cookies, tokens and bodies.
+def hostile_inputs(draw, known: dict[str, list[str]], focus: str) -> HostileInput:
+    """Odd methods, path arguments, query strings, headers, cookies, tokens and bodies, with at least
+    the kind of hostility ``focus`` names (one of FOCUSES).
 
     ``known`` holds real values to mix in: "cookies" (name=value pairs a logged-in browser would
     send) and "tokens" (JWTs the server issued), so fuzzing also reaches the code behind a login.
@@ -268,7 +308,7 @@ def hostile_inputs(draw, known: dict[str, list[str]]) -> HostileInput:
     path_values = draw(
         st.lists(st.sampled_from(["0" * 16, "deadbeefdeadbeef"]) | hostile_text(40), min_size=1, max_size=2)
     )
-    odd_method = draw(st.none() | st.none() | st.sampled_from(METHODS))
+    odd_method = draw(st.sampled_from(METHODS) if focus == "an odd method" else st.none() | st.sampled_from(METHODS))
     hostile = HostileInput(method=odd_method, path_values=path_values)
 
     if draw(sometimes(1 / 4)):
@@ -278,24 +318,47 @@ def hostile_inputs(draw, known: dict[str, list[str]]) -> HostileInput:
     headers = hostile.headers
     # Mostly JSON: what the routes read, so most inputs reach a view's own checks.
     content_type = draw(st.just("application/json") | st.sampled_from(CONTENT_TYPES))
+    if focus in ("a lone surrogate in JSON", "a JSON login"):
+        content_type = "application/json"
     if content_type:
         headers["Content-Type"] = content_type
-    if draw(st.booleans()):
-        pairs = draw(
-            st.lists(
-                st.sampled_from(known["cookies"])
-                | st.tuples(st.sampled_from(COOKIE_NAMES) | header_text(10), header_text(100)).map("=".join)
-                | header_text(100),
-                max_size=4,
-            )
-        )
+
+    real_cookie = st.sampled_from(known["cookies"])
+    if focus == "a real session cookie" or draw(st.booleans()):
+        other = real_cookie | st.tuples(st.sampled_from(COOKIE_NAMES) | header_text(10), header_text(100)).map("=".join)
+        pairs = draw(st.lists(other | header_text(100), max_size=3))
+        if focus == "a real session cookie":
+            pairs.insert(draw(st.integers(0, len(pairs))), draw(real_cookie))
         headers["Cookie"] = "; ".join(pairs)
-    if draw(sometimes(1 / 3)):
-        scheme = draw(st.sampled_from(["Bearer", "bearer", "Basic", "Bearer  ", ""]))
-        headers["Authorization"] = f"{scheme} {draw(bearer_tokens(known['tokens']))}"
+
+    token_kind = {"a real token": "real", "a bearer token with JSON inside": "parts"}.get(focus)
+    if token_kind or draw(sometimes(1 / 3)):
+        scheme = "Bearer" if token_kind else draw(st.sampled_from(["Bearer", "bearer", "Basic", "Bearer  ", ""]))
+        headers["Authorization"] = f"{scheme} {draw(bearer_tokens(known['tokens'], kind=token_kind))}"
     for name in draw(st.lists(st.sampled_from(["User-Agent", "Host", "Origin", "Accept", "X-Forwarded-For"]))):
         headers[name] = draw(header_text())
 
-    if draw(sometimes(5 / 6)):
-        hostile.body = draw(json_text())
+    hostile.body = draw(_body_for(focus))
     return hostile
+
+
+@functools.cache
+def _body_for(focus: str) -> st.SearchStrategy[bytes | None]:
+    if focus == "a lone surrogate in JSON":
+        value = st.tuples(hostile_text(10), st.sampled_from(SURROGATES), hostile_text(10)).map("".join)
+        fields = st.dictionaries(st.sampled_from(FIELD_NAMES), value, min_size=1, max_size=4)
+        return fields.map(lambda body: json.dumps(body).encode("ascii"))  # escaped as \udXXX, as JSON writes it
+    if focus == "a JSON login":
+        credential = st.sampled_from([*DEMO_USERS, *DEMO_USERS.values(), "admin", "1234"]) | hostile_text()
+        others = {name: values for name, values in FIELD_VALUES.items() if name not in ("username", "password")}
+        login = st.fixed_dictionaries({"username": credential, "password": credential}, optional=others)
+        return st.tuples(login, st.booleans()).map(
+            lambda drawn: json.dumps(drawn[0], ensure_ascii=drawn[1]).encode("utf-8", "surrogatepass")
+        )
+    if focus == "JSON nested over 1,000 deep":
+        return json_text(kind="deep", min_depth=1001)
+    if focus == "a body that is not UTF-8":
+        return st.binary(max_size=100).map(lambda body: b'{"username": "\xff' + body + b'"}')
+    if focus == "a JSON integer of over 100 digits":
+        return json_text(kind="long-number")
+    return st.none() | json_text() | json_text()
