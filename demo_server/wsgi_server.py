@@ -23,7 +23,7 @@ from typing import Any
 from werkzeug.serving import ThreadedWSGIServer
 
 IDLE_TIMEOUT_SECONDS = 10.0
-MAX_CONNECTIONS = 256  # far above what a notebook opens; each waiting connection costs a thread
+MAX_CONNECTIONS = 256  # far above what a notebook opens; past it, connections wait for a free thread
 
 
 class DemoWSGIServer(ThreadedWSGIServer):
