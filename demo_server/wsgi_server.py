@@ -3,9 +3,10 @@
 - A connection holds its thread for at most ``idle_timeout`` seconds of silence: a client that
   connects and sends nothing, or stops halfway through a request, is cut off (each connection's
   socket gets that timeout; werkzeug's handler treats a timeout as a dropped connection).
-- At most ``max_connections`` are served at once. The next ones wait, unaccepted, in the
-  operating system's listen queue until a thread is free, so a flood of connections cannot start
-  a thread each.
+- At most ``max_connections`` are served at once, so a flood of connections cannot start a thread
+  each. When one more arrives, the connection open the longest is ended to make room: requests
+  here take milliseconds, so that one has gone quiet (a flood of silent connections cycles through
+  the slots while an ordinary request is answered at once, instead of waiting for a timeout).
 - With TLS (``ssl_context``), a handshake runs in the connection's own thread, under the same timeout.
 - ``shutdown()`` returns at once: the accept loop waits on the listening socket and on a wake-up
   socket together, where werkzeug's (the standard library's) loop polls for a shutdown request
@@ -23,7 +24,7 @@ from typing import Any
 from werkzeug.serving import ThreadedWSGIServer
 
 IDLE_TIMEOUT_SECONDS = 10.0
-MAX_CONNECTIONS = 256  # far above what a notebook opens; past it, connections wait for a free thread
+MAX_CONNECTIONS = 256  # far above what a notebook opens
 
 
 class DemoWSGIServer(ThreadedWSGIServer):
@@ -51,9 +52,9 @@ class DemoWSGIServer(ThreadedWSGIServer):
             self.socket.do_handshake_on_connect = False
         self.idle_timeout = idle_timeout
         self.max_connections = max_connections
-        self._open: set[socket.socket] = set()
+        self._open: dict[socket.socket, None] = {}  # in the order they were accepted
         self._open_lock = threading.Lock()
-        # A byte on this pair wakes the accept loop: to stop, or because a connection slot came free.
+        # A byte on this pair wakes the accept loop to stop.
         self._wake_up, self._wake_up_sender = socket.socketpair()
         self._wake_up_sender.setblocking(False)  # a full pair already holds a wake-up: never wait on it
         self._stop_requested = threading.Event()
@@ -70,20 +71,10 @@ class DemoWSGIServer(ThreadedWSGIServer):
         try:
             with selectors.DefaultSelector() as selector:
                 selector.register(self._wake_up, selectors.EVENT_READ)
-                listening = False
+                selector.register(self.socket, selectors.EVENT_READ)
                 while not self._stop_requested.is_set():
-                    # Listen only while a thread is free; the others wait in the listen queue.
-                    has_room = self.open_connections < self.max_connections
-                    if has_room != listening:
-                        if has_room:
-                            selector.register(self.socket, selectors.EVENT_READ)
-                        else:
-                            selector.unregister(self.socket)
-                        listening = has_room
                     for key, _ in selector.select():
-                        if key.fileobj is self._wake_up:
-                            self._wake_up.recv(4096)
-                        elif not self._stop_requested.is_set():
+                        if key.fileobj is self.socket and not self._stop_requested.is_set():
                             self._handle_request_noblock()
                     self.service_actions()
         except KeyboardInterrupt:
@@ -100,10 +91,7 @@ class DemoWSGIServer(ThreadedWSGIServer):
         with self._open_lock:
             still_open = list(self._open)
         for connection in still_open:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)  # its handler thread sees the end and returns
-            except OSError:
-                pass  # already closed by its handler
+            _end(connection)
 
     def server_close(self) -> None:
         super().server_close()
@@ -113,19 +101,29 @@ class DemoWSGIServer(ThreadedWSGIServer):
     def process_request(self, request: socket.socket, client_address: Any) -> None:
         request.settimeout(self.idle_timeout)
         with self._open_lock:
-            self._open.add(request)
+            oldest = next(iter(self._open)) if len(self._open) >= self.max_connections else None
+            if oldest is not None:
+                del self._open[oldest]  # forgotten now, so that the next arrival ends the next oldest
+            self._open[request] = None
+        if oldest is not None:
+            _end(oldest)
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: socket.socket) -> None:
         with self._open_lock:
-            was_full = len(self._open) >= self.max_connections
-            self._open.discard(request)
+            self._open.pop(request, None)
         super().shutdown_request(request)
-        if was_full:
-            self._wake()  # a thread came free: the accept loop may listen again
 
     def _wake(self) -> None:
         try:
             self._wake_up_sender.send(b"!")
         except OSError:
             pass  # closed (the server is gone) or full (a wake-up is already pending)
+
+
+def _end(connection: socket.socket) -> None:
+    """End a connection another thread is serving: its handler reads the end and returns."""
+    try:
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # its handler closed it already
