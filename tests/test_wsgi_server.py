@@ -15,7 +15,7 @@ import requests
 from demo_server import create_app, serve_app
 from demo_server.wsgi_server import DemoWSGIServer
 
-SHORT_TIMEOUT = 0.3
+SHORT_TIMEOUT = 1.0  # long enough to open 30 connections on a loaded machine, short enough to wait for
 
 
 def _half_open(server, count: int) -> list[socket.socket]:
