@@ -1,14 +1,16 @@
 """JSON from a client, refused with a reason when the server could not represent or safely handle it.
 
-Every JSON the demo server reads from a request (bodies, and the parts of a JWT) goes through ``loads``.
-Python's ``json`` module accepts more than the rest of the server can take, so this refuses:
+Every JSON the demo server reads from a request goes through ``loads``: bodies, and the JWT parts
+it decodes itself (PyJWT reads the rest). Python's ``json`` module accepts more than the rest of
+the server can take, so this refuses:
 
 - bytes that are not UTF-8 (RFC 8259, section 8.1: JSON exchanged between systems is UTF-8);
 - strings with a lone surrogate such as ``"\\ud800"``, which is no character at all and cannot be
   encoded (I-JSON, RFC 7493, section 2.1); it used to reach the password hash as a UnicodeEncodeError;
 - nesting deeper than MAX_DEPTH, refused before any recursion could run out of stack;
-- ``NaN``, ``Infinity``, numbers too large for a float, and integers longer than MAX_INTEGER_DIGITS
-  (none of them is JSON a standard parser would send, RFC 8259, section 6).
+- ``NaN`` and ``Infinity``, which are not JSON (RFC 8259, section 6), and numbers beyond what the
+  server handles: too large for a float, or integers longer than MAX_INTEGER_DIGITS (section 6 lets
+  an implementation set such limits).
 """
 
 from __future__ import annotations
