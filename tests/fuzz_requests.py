@@ -271,10 +271,18 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _holds_json(part: str) -> bool:
+    """True if a token part is base64url of JSON, or of the start of JSON nested deep."""
     try:
-        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).lstrip()[:1] in (b"{", b"[")
+        decoded = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     except ValueError:
         return False
+    if decoded.lstrip()[:1] in (b"{", b"["):
+        return True
+    try:
+        json.loads(decoded)
+    except ValueError:
+        return False
+    return True
 
 
 def fill_path(rule: str, values: list[str]) -> str:
