@@ -12,11 +12,12 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help lab test test-fast notebooks exercises check bench lock clean
+.PHONY: help lab test test-fast fuzz notebooks exercises check bench lock clean
 
 help:
 	@echo "make lab        start JupyterLab on the first lesson (sets up .venv on first use)"
 	@echo "make test       run every test: server, exercises, notebooks (nbval)"
+	@echo "make fuzz       fuzz every route of the demo server for minutes (FUZZ_EXAMPLES=5000 inputs)"
 	@echo "make check      check your next unfinished exercise notebook (HINT=1 for a hint, NOTEBOOK=... for one)"
 	@echo "make exercises  regenerate exercises/ from solutions/ (maintainers)"
 	@echo "make notebooks  re-run every lesson and solution notebook in a fresh kernel (maintainers)"
@@ -52,6 +53,13 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The fuzz test of `make test` (tests/test_fuzz_routes.py) at length: FUZZ_EXAMPLES hostile inputs, each
+# sent to every route, new random ones on each run; what fails is kept in .pytest_cache and tried first next time.
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(STAMP)
+	SESSIONS_LIVE_FUZZ_PROFILE=fuzz SESSIONS_LIVE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(BIN)/python -m pytest tests/test_fuzz_routes.py -o addopts="" -ra -n 2 --dist load
 
 notebooks: $(STAMP)
 	$(BIN)/python -m course.authoring.notebook_runner notebooks/*.ipynb solutions/*.ipynb

@@ -4,7 +4,11 @@
 2. `course check` on one exercise notebook, wall time (target < 5 s);
 3. nbval validation time of each lesson and solution notebook;
 4. `course grade` on a class of five (complete, untouched, infinite loop,
-   syntax error, checks deleted), wall time with 2 jobs (target < 30 s).
+   syntax error, checks deleted), wall time with 2 jobs (target < 30 s);
+5. demo server stop(): median of 20, in a thread and as a `python -m demo_server` process (target <= 20 ms);
+6. start() to first answer against a bare werkzeug server started the same way, in the same run
+   (target <= 3x);
+7. the fuzz test's throughput: requests per second over every route (tests/test_fuzz_routes.py).
 
 Numbers go to stdout as a Markdown table (paste it into the README) and to
 bench/results-<date>.json (not committed).
@@ -12,12 +16,14 @@ bench/results-<date>.json (not committed).
 
 from __future__ import annotations
 
+import http.client
 import json
 import platform
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -40,6 +46,101 @@ def server_start_ms(runs: int = 20) -> list[float]:
         times.append((time.perf_counter() - started) * 1000)
         server.stop()
     return times
+
+
+def stop_ms(runs: int = 20) -> list[float]:
+    """stop() of a server that has answered a request (what Teardown and every hidden test pay)."""
+    times = []
+    for _ in range(runs):
+        server = demo_server.serve_app(demo_server.create_app())
+        _first_answer(server.port)
+        started = time.perf_counter()
+        server.stop()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def process_stop_ms(runs: int = 5) -> list[float]:
+    """`python -m demo_server` (subprocess mode): terminate() until the process is gone."""
+    times = []
+    for _ in range(runs):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "demo_server", "--port", "0"], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
+        port = int(process.stdout.readline().strip().rsplit(":", 1)[1])
+        _first_answer(port)
+        started = time.perf_counter()
+        process.terminate()
+        process.wait(timeout=10)
+        times.append((time.perf_counter() - started) * 1000)
+        process.stdout.close()
+    return times
+
+
+def start_against_bare_werkzeug_ms(runs: int = 20) -> tuple[list[float], list[float]]:
+    """start() until its first answer, and the same for a bare werkzeug server (make_server, a
+    thread, the same first request) around a WSGI app that only says 200: interleaved, same run."""
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class QuietHandler(WSGIRequestHandler):  # no access log on stderr, as the demo server's
+        def log_request(self, *args) -> None:
+            pass
+
+    def bare_app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "2")])
+        return [b"{}"]
+
+    ours, bare = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        server = demo_server.start()
+        ours.append((time.perf_counter() - started) * 1000)
+        server.stop()
+
+        started = time.perf_counter()
+        plain = make_server("127.0.0.1", 0, bare_app, threaded=True, request_handler=QuietHandler)
+        # A short poll only so that its shutdown does not slow the bench; starting is the same.
+        thread = threading.Thread(target=plain.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+        thread.start()
+        _first_answer(plain.server_port)
+        bare.append((time.perf_counter() - started) * 1000)
+        plain.shutdown()
+        thread.join()
+        plain.server_close()
+    return ours, bare
+
+
+def _first_answer(port: int) -> None:
+    """Ask GET /health until it answers, as demo_server.runner waits for a new server."""
+    while True:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+        try:
+            connection.request("GET", "/health")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.005)
+        finally:
+            connection.close()
+
+
+def fuzz_throughput() -> dict:
+    """The fuzz test as `make test` runs it, with the insecure demos on: requests, seconds, requests per second."""
+    sys.path.insert(0, str(ROOT))
+    from hypothesis import settings
+
+    from tests.test_fuzz_routes import fuzz_every_route
+
+    examples = settings.get_profile("test").max_examples
+    started = time.perf_counter()
+    sent = fuzz_every_route(insecure_demos=True, examples=examples)
+    seconds = time.perf_counter() - started
+    return {
+        "inputs": examples,
+        "requests": len(sent),
+        "seconds": round(seconds, 2),
+        "per_second": round(len(sent) / seconds),
+    }
 
 
 def weak_key_attack_ms(runs: int = 5) -> tuple[float, float]:
@@ -121,6 +222,19 @@ def main() -> int:
     }
     starts = server_start_ms()
     results["server_start_ms"] = {"median": round(statistics.median(starts), 1), "max": round(max(starts), 1)}
+    stops, process_stops = stop_ms(), process_stop_ms()
+    results["server_stop_ms"] = {
+        "median": round(statistics.median(stops), 2),
+        "max": round(max(stops), 2),
+        "process_median": round(statistics.median(process_stops), 1),
+    }
+    ours, bare = start_against_bare_werkzeug_ms()
+    results["start_against_bare_werkzeug_ms"] = {
+        "start": round(statistics.median(ours), 2),
+        "bare_werkzeug": round(statistics.median(bare), 2),
+        "ratio": round(statistics.median(ours) / statistics.median(bare), 1),
+    }
+    results["fuzz"] = fuzz_throughput()
     found_ms, whole_list_ms = weak_key_attack_ms()
     results["weak_key_attack_ms"] = {"found": found_ms, "whole_list": whole_list_ms}
     results["course_check_s"] = round(
@@ -135,6 +249,21 @@ def main() -> int:
     print(
         f"| demo server start until first answer, median of 20 | {results['server_start_ms']['median']} ms "
         f"(max {results['server_start_ms']['max']} ms) | < 100 ms |"
+    )
+    stop = results["server_stop_ms"]
+    print(
+        f"| demo server stop(), median of 20 | {stop['median']} ms (max {stop['max']} ms; "
+        f"`python -m demo_server` process: {stop['process_median']} ms) | <= 20 ms |"
+    )
+    race = results["start_against_bare_werkzeug_ms"]
+    print(
+        f"| start() to first answer vs a bare werkzeug server, medians of 20 | {race['start']} ms vs "
+        f"{race['bare_werkzeug']} ms ({race['ratio']}x) | <= 3x |"
+    )
+    fuzz = results["fuzz"]
+    print(
+        f"| fuzz test (`make test` budget): {fuzz['inputs']} inputs, {fuzz['requests']} requests | "
+        f"{fuzz['seconds']} s ({fuzz['per_second']} requests/s) | >= 5,000 requests in a few seconds |"
     )
     attack = results["weak_key_attack_ms"]
     print(

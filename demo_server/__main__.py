@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from werkzeug.serving import make_server
-
 from demo_server.app import create_app
 from demo_server.clock import ManualClock, SystemClock
 from demo_server.runner import HOST, QuietRequestHandler
+from demo_server.wsgi_server import DemoWSGIServer
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -32,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     clock = SystemClock() if args.real_clock else ManualClock()
     app = create_app({"INSECURE_DEMOS": args.insecure_demos, "CLOCK": clock})
     try:
-        server = make_server(HOST, args.port, app, threaded=True, request_handler=QuietRequestHandler)
+        server = DemoWSGIServer(HOST, args.port, app, QuietRequestHandler)
     except OSError as error:
         print(f"cannot listen on {HOST}:{args.port}: {error.strerror}", file=sys.stderr)
         return 1

@@ -19,8 +19,9 @@ from demo_server.tokens import service as tokens_service
 from demo_server.tokens import views as tokens
 from demo_server.vulnerable import insecure_blueprints
 from demo_server.vulnerable.labels import ASVS_VERSION, label_of
-from demo_server.web.cookie_limits import reject_oversized_cookies
+from demo_server.web import input_layer
 from demo_server.web.errors import register_error_handlers
+from demo_server.web.url_rules import LazilyBuiltRule
 
 DEFAULT_CONFIG: dict[str, Any] = {
     # Deliberately vulnerable endpoints exist only when this is True.
@@ -34,7 +35,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build a demo server app; ``config`` overrides DEFAULT_CONFIG and Flask's own keys."""
-    app = Flask("demo_server")
+    app = Flask("demo_server", static_folder=None)  # it serves no files: no /static route
+    app.url_rule_class = LazilyBuiltRule  # URL builders written on first use: a quicker start()
     app.config.update(DEFAULT_CONFIG)
     # A fresh random key per app unless a lesson passes a seeded demo key
     # (see demo_server.keys) to get the same signed cookies on every run.
@@ -53,7 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Flask's signed session cookie, timestamped by that clock (lesson 02 prints them).
     app.session_interface = ClockedSessionInterface()
     register_error_handlers(app)
-    app.before_request(reject_oversized_cookies)
+    input_layer.init_app(app)  # what no view could represent is refused before any view runs
 
     for blueprint in (basics.bp, cookies.bp, signed.bp, tokens.bp, sessions.bp):
         app.register_blueprint(blueprint)

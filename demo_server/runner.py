@@ -18,7 +18,7 @@ from email.utils import formatdate
 from typing import Any
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler
 
 from demo_server import context
 from demo_server.app import create_app
@@ -26,6 +26,7 @@ from demo_server.clock import Clock
 from demo_server.sessions.stores import SessionStore
 from demo_server.tokens.service import TokenService
 from demo_server.users import UserDirectory
+from demo_server.wsgi_server import IDLE_TIMEOUT_SECONDS, MAX_CONNECTIONS, DemoWSGIServer
 
 HOST = "127.0.0.1"  # loopback only, always: some endpoints are vulnerable on purpose
 READY_TIMEOUT_SECONDS = 5.0
@@ -73,7 +74,7 @@ class DemoServer:
     app: Flask
     port: int
     config: dict[str, Any]
-    _server: BaseWSGIServer = field(repr=False)
+    _server: DemoWSGIServer = field(repr=False)
     _thread: threading.Thread = field(repr=False)
 
     @property
@@ -145,13 +146,23 @@ def start(port: int = 0, **config: Any) -> DemoServer:
     return handle
 
 
-def serve_app(app: Flask, port: int = 0, config: dict[str, Any] | None = None) -> DemoServer:
+def serve_app(
+    app: Flask,
+    port: int = 0,
+    config: dict[str, Any] | None = None,
+    *,
+    idle_timeout: float = IDLE_TIMEOUT_SECONDS,
+    max_connections: int = MAX_CONNECTIONS,
+) -> DemoServer:
     """Serve ``app`` in a background thread; returns when it answers.
 
     ``start()`` uses this for *the* demo server; call it directly for extra
     instances (several app servers in lesson 07, a second server in a test).
+    ``idle_timeout`` and ``max_connections``: see demo_server.wsgi_server.
     """
-    server = make_server(HOST, port, app, threaded=True, request_handler=QuietRequestHandler)
+    server = DemoWSGIServer(
+        HOST, port, app, QuietRequestHandler, idle_timeout=idle_timeout, max_connections=max_connections
+    )
     server.app = app  # the handler reads the clock from here
     thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
     thread.start()
