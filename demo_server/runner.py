@@ -11,6 +11,8 @@ import atexit
 import http.client
 import json
 import logging
+import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -75,10 +77,11 @@ class DemoServer:
     config: dict[str, Any]
     _server: BaseWSGIServer = field(repr=False)
     _thread: threading.Thread = field(repr=False)
+    scheme: str = "http"  # "https" when served with serve_app(..., tls=...)
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"{self.scheme}://{HOST}:{self.port}"
 
     @property
     def clock(self) -> Clock:
@@ -145,18 +148,32 @@ def start(port: int = 0, **config: Any) -> DemoServer:
     return handle
 
 
-def serve_app(app: Flask, port: int = 0, config: dict[str, Any] | None = None) -> DemoServer:
+def serve_app(
+    app: Flask, port: int = 0, config: dict[str, Any] | None = None, *, tls: ssl.SSLContext | None = None
+) -> DemoServer:
     """Serve ``app`` in a background thread; returns when it answers.
 
     ``start()`` uses this for *the* demo server; call it directly for extra
     instances (several app servers in lesson 07, a second server in a test).
+    ``tls``: a server-side SSLContext (see course.lessons.tls) to serve https
+    instead, e.g. the same app on a second port (lesson 05).
     """
-    server = make_server(HOST, port, app, threaded=True, request_handler=QuietRequestHandler)
+    server = make_server(HOST, port, app, threaded=True, request_handler=QuietRequestHandler, ssl_context=tls)
     server.app = app  # the handler reads the clock from here
     thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
     thread.start()
-    handle = DemoServer(app=app, port=server.server_port, config=dict(config or {}), _server=server, _thread=thread)
-    _wait_until_ready(handle)
+    handle = DemoServer(
+        app=app,
+        port=server.server_port,
+        config=dict(config or {}),
+        _server=server,
+        _thread=thread,
+        scheme="http" if tls is None else "https",
+    )
+    if tls is None:
+        _wait_until_ready(handle)
+    else:
+        _wait_until_listening(handle)
     return handle
 
 
@@ -190,6 +207,16 @@ def _wait_until_ready(handle: DemoServer) -> None:
             handle.stop()
             raise RuntimeError(f"the demo server did not answer on {handle.url} within {READY_TIMEOUT_SECONDS} s")
         time.sleep(0.005)
+
+
+def _wait_until_listening(handle: DemoServer) -> None:
+    # An https server is probed by a TCP connect only: the runner holds no CA to verify
+    # its certificate with, and never talks TLS without verifying.
+    try:
+        socket.create_connection((HOST, handle.port), timeout=READY_TIMEOUT_SECONDS).close()
+    except OSError as error:
+        handle.stop()
+        raise RuntimeError(f"the demo server did not listen on {handle.url}: {error}") from None
 
 
 atexit.register(stop)
