@@ -35,7 +35,6 @@ CITED: dict[str, str] = {
     "v5.0.0-7.4.1": "a terminated session (logout, expiry) cannot be used again, self-contained tokens included",
     "v5.0.0-7.4.3": "other sessions can be ended after a password or other factor changes",
     "v5.0.0-8.3.1": "authorization is enforced on the server, never by what the client controls",
-    "v5.0.0-9.1.1": "self-contained tokens are checked by signature or MAC before their contents are used",
     "v5.0.0-9.1.2": "only allow-listed algorithms create and verify self-contained tokens",
     "v5.0.0-9.1.3": "token verification keys come only from trusted, pre-configured sources (not jku, jwk, x5u)",
     "v5.0.0-11.5.1": "non-guessable values come from a cryptographically secure random generator",

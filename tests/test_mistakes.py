@@ -286,3 +286,9 @@ def test_the_enumeration_twin_still_logs_in(insecure_app):
     client = insecure_app.test_client()
     assert client.post("/vuln/enumeration/login", json=ALICE).status_code == 200
     assert client.get("/sessions/me").json["user"] == "alice"
+
+
+def test_the_course_labels_at_least_twenty_routes_each_with_a_twin_and_an_asvs_id(insecure_client):
+    listing = insecure_client.get("/insecure").json
+    assert listing["enabled"] and len(listing["routes"]) >= 20
+    assert all(route["fixed_twin"] and route["asvs"].startswith("v5.0.0-") for route in listing["routes"])
