@@ -103,7 +103,8 @@ class Scoreboard:
         rows = [f"<tr>{cells}</tr>"]
         for row, line in zip(self.rows, body, strict=True):
             style = "" if row.as_expected else " style='background:#ffd6d6'"
-            rows.append("<tr" + style + ">" + "".join(f"<td>{html.escape(cell)}</td>" for cell in line) + "</tr>")
+            cells_html = "".join(f"<td style='text-align:left'>{html.escape(cell)}</td>" for cell in line)
+            rows.append(f"<tr{style}>{cells_html}</tr>")
         summary = html.escape(self.summary()).replace("\n", "<br>")
         return (
             "<table style='font-size:12px;border-collapse:collapse'>"
