@@ -8,7 +8,8 @@
 5. demo server stop(): median of 20, in a thread and as a `python -m demo_server` process (target <= 20 ms);
 6. start() to first answer against a bare werkzeug server started the same way, in the same run
    (target <= 3x);
-7. the fuzz test's throughput: requests per second over every route (tests/test_fuzz_routes.py).
+7. the fuzz test's throughput: requests per second over every route (tests/test_fuzz_routes.py);
+8. lesson 05 (the attack lab), Restart & Run All in a fresh kernel, wall time (target < 60 s).
 
 Numbers go to stdout as a Markdown table (paste it into the README) and to
 bench/results-<date>.json (not committed).
@@ -193,6 +194,19 @@ def nbval_seconds(notebook: Path) -> float:
     )
 
 
+def run_all_seconds(notebook: Path) -> float:
+    """Restart & Run All in a fresh kernel, as a learner's "Run All" (the saved file is not touched)."""
+    from nbclient import NotebookClient
+
+    copy = nbformat.read(notebook, as_version=4)
+    client = NotebookClient(
+        copy, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(notebook.parent)}}
+    )
+    started = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - started
+
+
 def grade_class_of_five_seconds() -> float:
     solution = nbformat.read(ROOT / "solutions" / "00-start-here.ipynb", as_version=4)
     done, stub = cb.complete(solution), cb.untouched(solution)
@@ -241,6 +255,7 @@ def main() -> int:
         wall_seconds([sys.executable, "-m", "course.cli", "check", "exercises/00-start-here-exercises.ipynb"]), 2
     )
     results["grade_class_of_five_s"] = round(grade_class_of_five_seconds(), 1)
+    results["lesson_05_run_all_s"] = round(run_all_seconds(ROOT / "notebooks" / "05-common-mistakes.ipynb"), 1)
     notebooks = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
     results["nbval_s"] = {f"{p.parent.name}/{p.name}": round(nbval_seconds(p), 1) for p in notebooks}
 
@@ -272,6 +287,7 @@ def main() -> int:
     )
     print(f"| `course check exercises/00-start-here-exercises.ipynb` | {results['course_check_s']} s | < 5 s |")
     print(f"| `course grade`, class of five, 2 jobs | {results['grade_class_of_five_s']} s | < 30 s |")
+    print(f"| lesson 05 (attack lab), Restart & Run All | {results['lesson_05_run_all_s']} s | < 60 s |")
     for name, seconds in results["nbval_s"].items():
         print(f"| nbval `{name}` | {seconds} s | |")
     out = ROOT / "bench" / f"results-{results['date']}.json"

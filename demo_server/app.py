@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from flask import Flask, jsonify
 
-from demo_server import context, users
+from demo_server import context, mistakes, users
 from demo_server.basics import views as basics
 from demo_server.clock import ManualClock
 from demo_server.cookies import views as cookies
@@ -59,6 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     for blueprint in (basics.bp, cookies.bp, signed.bp, tokens.bp, sessions.bp):
         app.register_blueprint(blueprint)
+    mistakes.init_app(app)  # lesson 05's fixed twins, and the access log
     if app.config["INSECURE_DEMOS"]:
         for blueprint in insecure_blueprints():
             app.register_blueprint(blueprint)

@@ -11,6 +11,8 @@ import atexit
 import http.client
 import json
 import logging
+import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -76,10 +78,11 @@ class DemoServer:
     config: dict[str, Any]
     _server: DemoWSGIServer = field(repr=False)
     _thread: threading.Thread = field(repr=False)
+    scheme: str = "http"  # "https" when served with serve_app(..., tls=...)
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"{self.scheme}://{HOST}:{self.port}"
 
     @property
     def clock(self) -> Clock:
@@ -151,6 +154,7 @@ def serve_app(
     port: int = 0,
     config: dict[str, Any] | None = None,
     *,
+    tls: ssl.SSLContext | None = None,
     idle_timeout: float = IDLE_TIMEOUT_SECONDS,
     max_connections: int = MAX_CONNECTIONS,
 ) -> DemoServer:
@@ -158,16 +162,34 @@ def serve_app(
 
     ``start()`` uses this for *the* demo server; call it directly for extra
     instances (several app servers in lesson 07, a second server in a test).
+    ``tls``: a server-side SSLContext (see course.lessons.tls) to serve https
+    instead, e.g. the same app on a second port (lesson 05).
     ``idle_timeout`` and ``max_connections``: see demo_server.wsgi_server.
     """
     server = DemoWSGIServer(
-        HOST, port, app, QuietRequestHandler, idle_timeout=idle_timeout, max_connections=max_connections
+        HOST,
+        port,
+        app,
+        QuietRequestHandler,
+        idle_timeout=idle_timeout,
+        max_connections=max_connections,
+        ssl_context=tls,
     )
     server.app = app  # the handler reads the clock from here
     thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
     thread.start()
-    handle = DemoServer(app=app, port=server.server_port, config=dict(config or {}), _server=server, _thread=thread)
-    _wait_until_ready(handle)
+    handle = DemoServer(
+        app=app,
+        port=server.server_port,
+        config=dict(config or {}),
+        _server=server,
+        _thread=thread,
+        scheme="http" if tls is None else "https",
+    )
+    if tls is None:
+        _wait_until_ready(handle)
+    else:
+        _wait_until_listening(handle)
     return handle
 
 
@@ -201,6 +223,16 @@ def _wait_until_ready(handle: DemoServer) -> None:
             handle.stop()
             raise RuntimeError(f"the demo server did not answer on {handle.url} within {READY_TIMEOUT_SECONDS} s")
         time.sleep(0.005)
+
+
+def _wait_until_listening(handle: DemoServer) -> None:
+    # An https server is probed by a TCP connect only: the runner holds no CA to verify
+    # its certificate with, and never talks TLS without verifying.
+    try:
+        socket.create_connection((HOST, handle.port), timeout=READY_TIMEOUT_SECONDS).close()
+    except OSError as error:
+        handle.stop()
+        raise RuntimeError(f"the demo server did not listen on {handle.url}: {error}") from None
 
 
 atexit.register(stop)
