@@ -171,7 +171,8 @@ class AttackLab:
                     label["fixed_twin"],
                     on_vulnerable,
                     on_fixed,
-                    label["cwe"],
+                    # One CWE or several, most specific first (the /insecure listing gives a list).
+                    label["cwe"] if isinstance(label["cwe"], str) else ", ".join(label["cwe"]),
                     label["asvs"],
                     error,
                 )
