@@ -31,13 +31,16 @@ MIN_REDACTED_LENGTH = 16  # shorter values (like "admin") are the finding itself
 class Evidence:
     password: str = ""
 
-    def of(self, response: requests.Response, comment: str = "", *, body: bool = True) -> list[str]:
+    def of(
+        self, response: requests.Response, comment: str = "", *, body: bool = True, request_body: bool = True
+    ) -> list[str]:
         """The lines of one exchange: request line and its session headers and body, then the answer."""
         exchange = show(response)
         lines = [f"# {comment}"] if comment else []
         lines.append(f">>> {exchange.request_line}")
-        lines += [f"    {name}: {value}" for name, value in exchange.request_headers if name.lower() in REQUEST_HEADERS]
-        if exchange.request_body:
+        wanted = REQUEST_HEADERS if request_body else tuple(name for name in REQUEST_HEADERS if name != "content-type")
+        lines += [f"    {name}: {value}" for name, value in exchange.request_headers if name.lower() in wanted]
+        if request_body and exchange.request_body:
             lines.append(f"    {self._masked(_compact(exchange.request_body))}")
         lines.append(f"<<< {exchange.status_line}")
         lines += [

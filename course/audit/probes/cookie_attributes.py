@@ -37,7 +37,9 @@ def run(ctx: AuditContext) -> ProbeOutcome:
 def _judge(ctx: AuditContext, name: str, header: str, outcome: ProbeOutcome) -> None:
     answer = ctx.setup.answer.set_by[name]
     cookie = parse_set_cookie(header)
-    evidence = tuple(line for line in ctx.evidence.of(answer, body=False) if not _sets_another_cookie(line, name))
+    evidence = tuple(
+        line for line in ctx.evidence.of(answer, body=False, request_body=False) if not _sets_another_cookie(line, name)
+    )
     route = answer.request.path_url.partition("?")[0]
 
     def add(**fields) -> None:
@@ -108,8 +110,9 @@ def _secure(ctx: AuditContext, cookie: ParsedSetCookie, add) -> None:
             "Serve the app over https and mark the session cookie Secure (Flask: SESSION_COOKIE_SECURE = True).",
             lessons.COOKIE_SECURE,
         ),
-        production="the app speaks plain http on this machine, where a Secure cookie would not come back to the "
-        "audit, so this is only a note. Behind https, add Secure: it is then required."
+        production="behind https, add Secure, so the cookie never travels over plain http. Here the app speaks plain "
+        "http on this machine, where Secure cannot work (browsers keep Secure cookies for https pages, with an "
+        "exception for localhost), so this is only a note."
         if on_loopback
         else "",
     )
@@ -152,8 +155,8 @@ def _prefix(ctx: AuditContext, cookie: ParsedSetCookie, add, outcome: ProbeOutco
             "(Flask: SESSION_COOKIE_NAME = '__Host-session', SESSION_COOKIE_SECURE = True).",
             lessons.COOKIE_PREFIXES,
         ),
-        production="a __Host- cookie needs Secure, which plain http on this machine cannot carry, so this is only "
-        "a note. Behind https, rename the cookie."
+        production="behind https, name it __Host-…. A __Host- cookie must be Secure, which needs https, so on "
+        "plain http on this machine this is only a note."
         if on_loopback
         else "",
     )

@@ -47,7 +47,7 @@ def as_text(report: AuditReport, terminal: Terminal | None = None) -> str:
 def _finding(finding: Finding, paint) -> list[str]:
     mark = MARKS[finding.severity]
     head = paint(f"{mark} {finding.id}", COLOURS[finding.severity])
-    ids = " · ".join(part for part in (finding.cwe, f"ASVS {finding.asvs} ({finding.asvs_title})") if part)
+    ids = " · ".join(part for part in (finding.cwe, f"ASVS {finding.asvs}: {finding.asvs_title}") if part)
     lines = ["", f"{head}  {finding.title}", f"  on {finding.route} · {ids}"]
     lines += textwrap.wrap(finding.detail, WIDTH, initial_indent="  ", subsequent_indent="  ")
     if finding.production:
