@@ -52,18 +52,24 @@ class IdAnalysis:
 
 
 def analyse(samples: list[str], times: list[float]) -> IdAnalysis:
-    """What can be seen in these session IDs (``times``: when each was issued, Unix time)."""
-    alphabet, alphabet_size = _alphabet(samples)
-    bits = math.log2(alphabet_size)
+    """What can be seen in these session IDs (``times``: when each was issued, Unix time).
+
+    Positions that never change (a prefix, the dashes of a UUID) carry no entropy, so only the
+    varying positions count, at the bits per character of the smallest alphabet they use.
+    """
     if len({len(sample) for sample in samples}) == 1 and len(samples) > 1:
-        varying = sum(len({sample[i] for sample in samples}) > 1 for i in range(len(samples[0])))
+        varying = [i for i in range(len(samples[0])) if len({sample[i] for sample in samples}) > 1]
+        used = "".join(sample[i] for sample in samples for i in varying)
+        count = len(varying)
     else:
-        varying = min(len(sample) for sample in samples)
+        used, count = "".join(samples), min(len(sample) for sample in samples)
+    alphabet, alphabet_size = _alphabet(used)
+    bits = math.log2(alphabet_size)
     return IdAnalysis(
         samples=tuple(samples),
         alphabet=alphabet,
         bits_per_character=bits,
-        estimated_bits=varying * bits,
+        estimated_bits=count * bits,
         duplicates=len(samples) - len(set(samples)),
         sequence=_counts_up(samples),
         time_derived=_contains_the_time(samples, times),
@@ -150,8 +156,8 @@ def run(ctx: AuditContext) -> ProbeOutcome:
     return outcome
 
 
-def _alphabet(samples: list[str]) -> tuple[str, int]:
-    used = set("".join(samples))
+def _alphabet(characters: str) -> tuple[str, int]:
+    used = set(characters)
     for name, alphabet in ALPHABETS:
         if used <= alphabet:
             return name, len(alphabet) if name != "base64" else 64
@@ -184,17 +190,26 @@ def _counts_up(samples: list[str]) -> bool:
 
 
 def _contains_the_time(samples: list[str], times: list[float]) -> bool:
-    """Most IDs hold a number within two days of when they were issued (in s, ms or µs, decimal or hex)."""
+    """Most IDs hold a number within two days of when they were issued: seconds, milliseconds or
+    microseconds, in decimal or in hex, anywhere in the ID."""
     hits = 0
     now = time.time()  # the server's Date header and its IDs may use different clocks
     for sample, issued in zip(samples, times, strict=True):
-        candidates = [int(run) for run in re.findall(r"\d{9,17}", sample)]
-        candidates += [int(run, 16) for run in re.findall(r"(?<![0-9a-fA-F])[0-9a-fA-F]{8,12}(?![0-9a-fA-F])", sample)]
-        for number in candidates:
-            if any(_near(number / scale, (issued, now)) for scale in (1, 1e3, 1e6)):
-                hits += 1
-                break
+        if any(_near(number / scale, (issued, now)) for number, scale in _embedded_numbers(sample)):
+            hits += 1
     return hits * 2 > len(samples)
+
+
+def _embedded_numbers(sample: str):
+    """(number, units per second) for every window of digits or hex digits as long as a timestamp."""
+    for run in re.findall(r"\d{10,}", sample):
+        for width, scale in ((10, 1), (13, 1e3), (16, 1e6)):
+            for start in range(len(run) - width + 1):
+                yield int(run[start : start + width]), scale
+    for run in re.findall(r"[0-9a-fA-F]{8,}", sample):
+        for width, scale in ((8, 1), (11, 1e3)):
+            for start in range(len(run) - width + 1):
+                yield int(run[start : start + width], 16), scale
 
 
 def _near(seconds: float, moments: tuple[float, ...]) -> bool:
