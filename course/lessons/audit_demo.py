@@ -8,9 +8,15 @@ fixed side holds the route the label names, and that the audit flags each side a
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
-from course.audit import AuditOptions, AuditReport, run_audit
+import nbformat
+
+from course import cli
+from course.audit import AuditOptions, AuditReport, Severity, run_audit
+from course.audit.lessons import LessonStep
+from course.layout import COURSE_ROOT
 from demo_server.users import DEMO_USERS
 
 
@@ -82,3 +88,35 @@ NOT_LOGIN_STYLE: dict[str, str] = {
 def audit_twin(base_url: str, twin: Twin, **extra) -> tuple[AuditReport, AuditReport]:
     """The audit of the vulnerable side and of the fixed side of one twin."""
     return run_audit(twin.vulnerable.options(base_url, **extra)), run_audit(twin.fixed.options(base_url, **extra))
+
+
+def audit_command(command_line: str) -> int:
+    """Run a `course audit ...` command line in this kernel, as a terminal would; returns its exit status.
+
+    The report (or the one-line reason for exit status 2) is printed just as the command prints it.
+    """
+    words = shlex.split(command_line)
+    if words[:2] != ["course", "audit"]:
+        raise ValueError(f"give a command line that starts with 'course audit', not {command_line[:40]!r}")
+    try:
+        return cli.main(words[1:])
+    except SystemExit as stop:  # argparse: a usage error, already explained on stderr
+        return int(stop.code or 0)
+
+
+def summary_row(label: str, report: AuditReport) -> str:
+    """One line: how many findings of each severity, and the most serious one."""
+    numbers = {severity: sum(f.severity is severity for f in report.findings) for severity in Severity}
+    counts = " ".join(f"{numbers[severity]:>2} {severity.value}" for severity in Severity)
+    top = report.findings[0] if report.findings and report.findings[0].severity is not Severity.NOTE else None
+    worst = f"{top.severity.value}: {top.id} ({top.cwe})" if top else "nothing above a note"
+    return f"{label:<30} {counts}   {worst}"
+
+
+def step_text(step: LessonStep, paragraphs: int = 1) -> str:
+    """The heading and first paragraph(s) of the lesson step a finding points to, read from its notebook."""
+    for cell in nbformat.read(COURSE_ROOT / step.notebook, as_version=4).cells:
+        if cell.cell_type == "markdown" and cell.source.startswith(f"## Step {step.step} "):
+            text = cell.source.split("\n\n")
+            return "\n\n".join(text[: paragraphs + 1])
+    raise LookupError(f"{step.notebook} has no step {step.step}")

@@ -32,7 +32,7 @@ def as_text(report: AuditReport, terminal: Terminal | None = None) -> str:
         if found:
             lines += ["", paint(HEADINGS[severity], COLOURS[severity])]
             for finding in found:
-                lines += _finding(finding, paint)
+                lines += finding_lines(finding, paint)
     if report.passed:
         lines += ["", paint(f"Held up ({len(report.passed)})", "green")]
         lines += [f"  ✓ {text}" for text in report.passed]
@@ -44,7 +44,12 @@ def as_text(report: AuditReport, terminal: Terminal | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _finding(finding: Finding, paint) -> list[str]:
+def finding_text(finding: Finding) -> str:
+    """One finding as the text report shows it (no colour)."""
+    return "\n".join(finding_lines(finding)[1:])
+
+
+def finding_lines(finding: Finding, paint=lambda text, colour: text) -> list[str]:
     mark = MARKS[finding.severity]
     head = paint(f"{mark} {finding.id}", COLOURS[finding.severity])
     ids = " · ".join(part for part in (finding.cwe, f"ASVS {finding.asvs}: {finding.asvs_title}") if part)
