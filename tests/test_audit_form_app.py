@@ -74,7 +74,7 @@ def test_it_reports_the_tutorials_two_login_messages(report):
 def test_a_get_logout_is_a_csrf_target_without_samesite(report):
     csrf = _finding(report, "csrf/cross-site-request")
     assert "log the user out" in csrf.title
-    assert "log the victim in" not in csrf.title, "Flask-WTF's token stops the cross-site login"
+    assert "attacker's account" not in csrf.title, "Flask-WTF's token stops the cross-site login"
 
 
 def test_the_password_never_appears_in_the_report(report):

@@ -6,8 +6,9 @@ import math
 import time
 
 import pytest
+from cryptography.fernet import Fernet
 
-from course.audit import AuditOptions, Severity, run_audit
+from course.audit import AuditOptions, Severity, lessons, run_audit
 from course.audit.probes.fixation import invented_like
 from course.audit.probes.session_ids import analyse
 from course.audit.session_values import read_value
@@ -94,7 +95,7 @@ def test_a_page_public_caches_may_keep_is_medium():
 def test_cross_site_logout_and_a_text_plain_login_are_csrf():
     report = audit(create_id_app("strong"), logout="/logout")
     csrf = next(f for f in report.findings if f.id == "csrf/cross-site-request")
-    assert "log the user out and log the victim in" in csrf.title
+    assert "log the user out and log the user in to the attacker's account" in csrf.title
     assert "    Content-Type: text/plain" in csrf.evidence
     assert "    Origin: https://attacker.example" in csrf.evidence
 
@@ -102,7 +103,7 @@ def test_cross_site_logout_and_a_text_plain_login_are_csrf():
 def test_different_answers_for_unknown_user_and_wrong_password():
     report = audit(create_id_app("strong"))
     enumeration = next(f for f in report.findings if f.id == "login/enumeration")
-    assert "the status and body differ" in enumeration.title
+    assert enumeration.title.endswith(": its status and body differ")
     assert "<<< 404 NOT FOUND" in enumeration.evidence and "<<< 401 UNAUTHORIZED" in enumeration.evidence
 
 
@@ -153,6 +154,12 @@ def test_a_password_in_a_base64_json_cookie():
         ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl", "jwt"),
         ("xK3b9_QpZ2mW8vLr5tYhN1cF0dJ7gA4eS6uI-oP", "reference"),
         ("dGFsa2F0aXZlIGFscGFjYQ", "reference"),
+        (Fernet(Fernet.generate_key()).encrypt(b'{"user": "admin"}').decode(), "encrypted"),
+        (
+            "Fe26.2**0cdd607945dd1dffb7da0b0bf5f1a7daa6218cbae14cac51dcbd91fb077aeb5b*aOZLCKLhCt0D5IU1qLTtYw*g0ilNDlQ3TsdFUqJCqAm9g**ed9ce25c69e5ed9bd5da5b6c83f96cd6fe6aa6e6d4c6437d7ec1fe5e5bf8bc48*Y5Xb3mx7BawuTVGPfwEqb0hnZVd4GcBa0ldNw5yxAaI",
+            "encrypted",
+        ),
+        ("eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..bWlu.Y2lwaGVy.dGFn", "encrypted"),
     ],
 )
 def test_what_a_session_value_is(value, kind):
@@ -164,6 +171,23 @@ def test_an_invented_id_looks_like_a_real_one():
     invented = invented_like(real)
     assert invented != real and len(invented) == len(real)
     assert [ch.isdigit() for ch in invented] == [ch.isdigit() for ch in real]
+
+
+def test_an_encrypted_cookie_outlives_its_logout_as_lesson_02_says():
+    server = serve_app(create_app({**TEST_CONFIG, "CLOCK": ManualClock()}))
+    try:
+        report = run_audit(
+            AuditOptions(
+                server.url, login="/signed/encrypted/login", profile="/signed/encrypted/profile",
+                logout="/signed/encrypted/logout", username="mallory", password="let-me-in",
+            )
+        )  # fmt: skip
+    finally:
+        server.stop()
+    assert report.session.startswith("cookie 'encrypted_session', an encrypted session (a Fernet token)")
+    logout = next(f for f in report.findings if f.id == "logout/replay-works")
+    assert logout.severity is Severity.MEDIUM and logout.fix.lesson == lessons.CLIENT_SIDE_LOGOUT
+    assert any("not an ID but an encrypted value" in skip for skip in report.skipped)
 
 
 # --- the request budget -----------------------------------------------------------

@@ -33,9 +33,10 @@ KIND_LABELS = {
     "flask": "Flask's signed cookie",
     "signed": "a signed value",
     "jwt": "a JWT",
+    "encrypted": "an encrypted value",
 }
 # Kinds whose whole state travels in the value (the server keeps nothing to end).
-SELF_CONTAINED = {"identity", "json", "base64-json", "base64-text", "flask", "signed", "jwt"}
+SELF_CONTAINED = {"identity", "json", "base64-json", "base64-text", "flask", "signed", "jwt", "encrypted"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class SessionValue:
             "flask": f"Flask's signed session cookie, readable by anyone: {shown}",
             "signed": f"a signed value whose content anyone can read: {shown}",
             "jwt": f"a JWT whose claims anyone can read: {shown}",
+            "encrypted": f"an encrypted session ({self.content}): only the server can read it, but it carries the "
+            "whole session",
         }[self.kind]
 
     def rebuilt(self, content: Any) -> str | None:
@@ -101,6 +104,9 @@ def read_value(raw: str, username: str = "") -> SessionValue:
     jwt_claims = _jwt_claims(text)
     if jwt_claims is not None:
         return SessionValue(raw, "jwt", jwt_claims, url_encoded)
+    sealed_by = _encryption_format(text)
+    if sealed_by is not None:
+        return SessionValue(raw, "encrypted", sealed_by, url_encoded)
     if FLASK_SHAPE.match(text):
         payload = _flask_payload(text)
         if payload is not None:
@@ -142,6 +148,22 @@ def jwt_parts(token: str) -> tuple[dict, dict] | None:
 def _jwt_claims(text: str) -> dict | None:
     parts = jwt_parts(text)
     return parts[1] if parts else None
+
+
+def _encryption_format(text: str) -> str | None:
+    """The format of an encrypted session value, recognised by its layout (Fernet, iron, JWE)."""
+    if text.startswith("Fe26."):
+        return "an iron seal, as iron-session makes"
+    parts = text.split(".")
+    if len(parts) == 5:
+        header = _json(_b64url(parts[0]))
+        if isinstance(header, dict) and "enc" in header:
+            return "a JWE, as Auth.js's jwt strategy makes"
+    data = _b64url(text) if re.fullmatch(r"[A-Za-z0-9_-]+=*", text) else None
+    # Fernet: version byte 0x80, an 8-byte time, a 16-byte IV, ciphertext in 16-byte blocks, a 32-byte HMAC.
+    if data is not None and len(data) >= 73 and data[0] == 0x80 and (len(data) - 57) % 16 == 0:
+        return "a Fernet token"
+    return None
 
 
 def _flask_payload(text: str) -> Any:

@@ -82,7 +82,7 @@ def _login(ctx: AuditContext, accepted: list[str], evidence: list[str]) -> None:
         answer = log_in(ctx.target, ctx.options, cross_site=encoding)
         credential = ctx.credential_from(answer)
         if credential is not None and ctx.works(credential)[0]:
-            accepted.append("log the victim in to an account of its choosing")
+            accepted.append("log the user in to the attacker's account")
             evidence += ctx.evidence.of(
                 answer.response, "a cross-site form posting the login, with no token from the app"
             )

@@ -37,7 +37,8 @@ def run(ctx: AuditContext) -> ProbeOutcome:
         Finding(
             id="login/enumeration",
             severity=Severity.MEDIUM,
-            title=f"The login tells an unknown user from a wrong password (the {' and '.join(differs)} differ)",
+            title=f"The login tells an unknown user from a wrong password: its {' and '.join(differs)} "
+            + ("differ" if len(differs) > 1 else "differs"),
             asvs="v5.0.0-6.3.8",
             cwe="CWE-204",
             route=ctx.options.login,

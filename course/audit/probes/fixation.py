@@ -51,8 +51,8 @@ def run(ctx: AuditContext) -> ProbeOutcome:
                     "session.",
                     evidence=tuple(evidence),
                     fix=Fix(
-                        "At login, delete the old session and issue a new ID (Flask's tutorial: session.clear() "
-                        "first).",
+                        "At login, issue a new session ID and delete the old session "
+                        "(Flask-Session: app.session_interface.regenerate(session)).",
                         lessons.FIXATION,
                     ),
                 )

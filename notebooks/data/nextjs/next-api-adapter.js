@@ -20,13 +20,20 @@ function parseCookies(header) {
   return cookies;
 }
 
-// As Next.js's body parser: JSON, form fields, or the text as it came (an empty body: undefined).
+// As Next.js's body parser: JSON (an empty JSON body is {}), form fields, or the text as it came.
 function parseBody(text, contentType) {
-  if (text === "") return undefined;
-  const type = (contentType || "").split(";")[0].trim().toLowerCase();
-  if (type === "application/json" || type === "application/ld+json") return JSON.parse(text);
+  const type = (contentType || "text/plain").split(";")[0].trim().toLowerCase();
+  if (type === "application/json" || type === "application/ld+json") return text === "" ? {} : JSON.parse(text);
   if (type === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(text));
   return text;
+}
+
+// As Next.js answers what it refuses before (or after) the handler: a status and a line of text.
+function sendError(res, status, message) {
+  res.statusCode = status;
+  res.statusMessage = message;
+  res.setHeader("Content-Type", "text/plain; charset=utf-8");
+  res.end(message);
 }
 
 function sendJson(res, status, value) {
@@ -55,19 +62,19 @@ const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, `http://${HOST}`);
   const match = url.pathname.match(/^\/api\/([^/]+)\/?$/);
   const handler = match && (await handlerFor(match[1]));
-  if (!handler) return sendJson(res, 404, { error: `no API route at ${url.pathname}` });
+  if (!handler) return sendError(res, 404, "Not Found");
 
   const chunks = [];
   let size = 0;
   for await (const chunk of req) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return sendJson(res, 413, { error: "Body exceeded 1mb limit" });
+    if (size > MAX_BODY_BYTES) return sendError(res, 413, "Body exceeded 1mb limit");
     chunks.push(chunk);
   }
   try {
     req.body = parseBody(Buffer.concat(chunks).toString("utf8"), req.headers["content-type"]);
   } catch {
-    return sendJson(res, 400, { error: "Invalid JSON" });
+    return sendError(res, 400, "Invalid JSON");
   }
   req.query = Object.fromEntries(url.searchParams);
   req.cookies = parseCookies(req.headers.cookie);
@@ -76,7 +83,7 @@ const server = http.createServer(async (req, res) => {
   } catch (error) {
     // Next.js answers a handler that throws with a 500 and logs the error.
     console.error(error);
-    if (!res.headersSent) sendJson(res, 500, { error: "Internal Server Error" });
+    if (!res.headersSent) sendError(res, 500, "Internal Server Error");
   }
 });
 
