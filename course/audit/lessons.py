@@ -61,6 +61,7 @@ RANDOM_ENOUGH = LessonStep("03", 2, "How random is random enough?")
 FIXATION = LessonStep("03", 4, "Session fixation: the attacker picks your ID")
 SERVER_EXPIRY = LessonStep("03", 5, "Expiry on the server's clock")
 SERVER_LOGOUT = LessonStep("03", 6, "Logout that really ends it")
+LOST_UPDATES = LessonStep("03", 8, "The article's shopping cart, and lost updates")
 
 JWT_HS256 = LessonStep("04", 2, "HS256 by hand, checked against PyJWT")
 JWT_CLAIMS = LessonStep("04", 3, "Claims: time, issuer and audience")

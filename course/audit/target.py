@@ -146,6 +146,16 @@ def set_cookie_headers(response: requests.Response) -> list[str]:
     return [value] if value else []
 
 
+def cookies_set_by(response: requests.Response) -> dict[str, str]:
+    """The cookies a response sets, name -> value (a cookie it deletes maps to "")."""
+    cookies = {}
+    for header in set_cookie_headers(response):
+        name, _, rest = header.partition("=")
+        if name.strip():
+            cookies[name.strip()] = rest.partition(";")[0].strip()
+    return cookies
+
+
 def server_time(response: requests.Response) -> float | None:
     """The server's clock from its Date header (the demo server's is fixed), or None."""
     try:
