@@ -95,7 +95,7 @@ def test_a_page_public_caches_may_keep_is_medium():
 def test_cross_site_logout_and_a_text_plain_login_are_csrf():
     report = audit(create_id_app("strong"), logout="/logout")
     csrf = next(f for f in report.findings if f.id == "csrf/cross-site-request")
-    assert "log the user out and log the user in to the attacker's account" in csrf.title
+    assert "log the user out and log them in to the attacker's account" in csrf.title
     assert "    Content-Type: text/plain" in csrf.evidence
     assert "    Origin: https://attacker.example" in csrf.evidence
 

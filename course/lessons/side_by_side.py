@@ -24,7 +24,7 @@ class SideBySide:
                 f'<div style="flex:1;min-width:0"><div style="font-weight:bold;margin-bottom:4px">'
                 f"{html.escape(title)}</div>"
                 f'<pre style="font-size:11.5px;line-height:1.35;padding:8px;margin:0;border-left:3px solid #888;'
-                f'overflow-x:auto">{html.escape(code.rstrip())}</pre></div>'
+                f'white-space:pre;overflow-x:auto">{html.escape(code.rstrip())}</pre></div>'
             )
 
         return (

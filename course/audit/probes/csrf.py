@@ -45,7 +45,7 @@ def run(ctx: AuditContext) -> ProbeOutcome:
         Finding(
             id="csrf/cross-site-request",
             severity=Severity.MEDIUM,
-            title=f"A page on another site can {' and '.join(accepted)} (the session cookie has {said})",
+            title=f"A page on another site can {' and '.join(accepted)}: the session cookie has {said}",
             asvs="v5.0.0-3.5.1",
             cwe="CWE-352",
             route=routes[0],
@@ -82,7 +82,7 @@ def _login(ctx: AuditContext, accepted: list[str], evidence: list[str]) -> None:
         answer = log_in(ctx.target, ctx.options, cross_site=encoding)
         credential = ctx.credential_from(answer)
         if credential is not None and ctx.works(credential)[0]:
-            accepted.append("log the user in to the attacker's account")
+            accepted.append("log them in to the attacker's account")
             evidence += ctx.evidence.of(
                 answer.response, "a cross-site form posting the login, with no token from the app"
             )
