@@ -46,7 +46,8 @@ class Evidence:
         lines += [
             f"    {name}: {value}" for name, value in exchange.response_headers if name.lower() in RESPONSE_HEADERS
         ]
-        if body and exchange.response_body:
+        # A redirect's body is a "Redirecting..." page nobody reads; its Location says it all.
+        if body and exchange.response_body and not 300 <= response.status_code < 400:
             lines.append(f"    {_shortened(_compact(exchange.response_body))}")
         return lines
 

@@ -85,7 +85,7 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> AuditR
         passed=passed,
         skipped=skipped,
         requests_sent=target.sent,
-        session=f"{context.credential.where}, {context.session_value.describe()}",
+        session=f"{context.credential.where}: {context.session_value.summary()}",
     )
 
 

@@ -76,6 +76,15 @@ class SessionValue:
             "whole session",
         }[self.kind]
 
+    def summary(self, limit: int = 70) -> str:
+        """The kind, and what can be read, in one short line (for the report's header)."""
+        if self.kind == "reference":
+            return "an opaque ID (the session is kept on the server)"
+        if self.kind == "encrypted":
+            return f"{self.label}: {self.content}"
+        shown = json.dumps(self.content) if isinstance(self.content, (dict, list)) else repr(self.content)
+        return f"{self.label}, readable by anyone: {_short(shown, limit)}"
+
     def rebuilt(self, content: Any) -> str | None:
         """A value of the same format carrying ``content`` (None for formats that are signed)."""
         if self.kind == "identity":

@@ -56,11 +56,8 @@ def run(ctx: AuditContext) -> ProbeOutcome:
             cwe="CWE-613",
             route=path,
             detail=f"After {answer.request.method} {path} answered {answer.status_code}, the same {_what(ctx)} "
-            "replayed "
-            "on --profile was accepted: whoever copied it before logout keeps the session."
-            + (
-                " The session lives in the value itself, so the server has nothing to delete." if self_contained else ""
-            ),
+            f"replayed on {ctx.options.profile} was accepted: whoever copied it before logout keeps the session."
+            + _why(ctx),
             evidence=tuple(
                 ctx.evidence.of(answer, "logging out") + ctx.evidence.of(replay, "the old value, replayed after logout")
             ),
@@ -72,3 +69,14 @@ def run(ctx: AuditContext) -> ProbeOutcome:
 
 def _what(ctx: AuditContext) -> str:
     return "token" if ctx.credential.bearer is not None else "cookie"
+
+
+def _why(ctx: AuditContext) -> str:
+    if ctx.session_value.kind == "jwt":
+        return (
+            " A JWT carries the whole session: ending one before it expires takes a deny-list that every "
+            "request is checked against."
+        )
+    if ctx.session_value.self_contained:
+        return " The session lives in the cookie itself, so the server has nothing to delete."
+    return ""
