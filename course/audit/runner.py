@@ -76,7 +76,7 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> AuditR
     finally:
         target.close()
     findings = sorted(findings, key=lambda finding: -finding.severity.rank)  # stable: probe order within a severity
-    findings = _masked(findings, options, target)
+    findings = _redacted(findings, options, target)
     return AuditReport(
         options=replace(options, password=MASK if options.password else ""),
         where=where,
@@ -89,7 +89,7 @@ def run_audit(options: AuditOptions, progress: Progress | None = None) -> AuditR
     )
 
 
-def _masked(findings: list[Finding], options: AuditOptions, target: Target) -> list[Finding]:
+def _redacted(findings: list[Finding], options: AuditOptions, target: Target) -> list[Finding]:
     if not options.redact:
         return findings
     redactor = Redactor()

@@ -8,6 +8,8 @@ logout, and the login. A route that does what it was asked is exposed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from course.audit import lessons
 from course.audit.context import AuditContext
 from course.audit.findings import Finding, Fix, ProbeOutcome, Severity
@@ -16,6 +18,15 @@ from demo_server.cookies.rules import parse_set_cookie
 
 NAME = "csrf"
 CROSS_SITE = {"Origin": CROSS_SITE_ORIGIN, "Referer": CROSS_SITE_ORIGIN + "/", "Sec-Fetch-Site": "cross-site"}
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A state-changing route that did what a cross-site request asked."""
+
+    what: str  # "log the user out"
+    route: str
+    evidence: list[str]
 
 
 def run(ctx: AuditContext) -> ProbeOutcome:
@@ -31,12 +42,7 @@ def run(ctx: AuditContext) -> ProbeOutcome:
     if samesite in ("Lax", "Strict"):
         outcome.passed.append(f"csrf: {name} is SameSite={samesite}, so cross-site posts do not carry it")
         return outcome
-    evidence: list[str] = []
-    accepted: list[str] = []
-    if ctx.options.logout:
-        _logout(ctx, accepted, evidence)
-    _login(ctx, accepted, evidence)
-    routes = [ctx.options.logout] * ("log the user out" in accepted) + [ctx.options.login]
+    accepted = [found for found in (_logout(ctx), _login(ctx)) if found is not None]
     if not accepted:
         outcome.passed.append("csrf: no state-changing route accepted a cross-site request")
         return outcome
@@ -45,14 +51,13 @@ def run(ctx: AuditContext) -> ProbeOutcome:
         Finding(
             id="csrf/cross-site-request",
             severity=Severity.MEDIUM,
-            title=f"A page on another site can {' and '.join(accepted)}: the session cookie has {said}",
+            title=f"A page on another site can {' and '.join(a.what for a in accepted)}: the session cookie has {said}",
             asvs="v5.0.0-3.5.1",
             cwe="CWE-352",
-            route=routes[0],
+            route=accepted[0].route,
             detail="The browser attaches the session cookie to requests another site starts, and these routes do "
-            "not check "
-            "where a request comes from (no SameSite, no anti-forgery token, no Origin check).",
-            evidence=tuple(evidence),
+            "not check where a request comes from (no SameSite, no anti-forgery token, no Origin check).",
+            evidence=tuple(line for a in accepted for line in a.evidence),
             fix=Fix(
                 "Set SameSite=Lax on the session cookie and require a CSRF token on state-changing forms (Flask-WTF).",
                 lessons.COOKIE_SAMESITE,
@@ -62,28 +67,29 @@ def run(ctx: AuditContext) -> ProbeOutcome:
     return outcome
 
 
-def _logout(ctx: AuditContext, accepted: list[str], evidence: list[str]) -> None:
-    credential, _ = ctx.fresh_session()
-    if credential is None:
-        return
+def _logout(ctx: AuditContext) -> Accepted | None:
     path = ctx.options.logout
+    credential = ctx.fresh_session()[0] if path else None
+    if credential is None:
+        return None
     answer = credential.send(ctx.target, "POST", path, headers=CROSS_SITE, data={})
     if answer.status_code == 405:
         answer = credential.send(ctx.target, "GET", path, headers={**CROSS_SITE, "Sec-Fetch-Mode": "navigate"})
-    if answer.status_code < 400:
-        accepted.append("log the user out")
-        evidence += ctx.evidence.of(answer, "a cross-site request to the logout, carrying the session cookie")
+    if answer.status_code >= 400:
+        return None
+    evidence = ctx.evidence.of(answer, "a cross-site request to the logout, carrying the session cookie")
+    return Accepted("log the user out", path, evidence)
 
 
-def _login(ctx: AuditContext, accepted: list[str], evidence: list[str]) -> None:
+def _login(ctx: AuditContext) -> Accepted | None:
     """Login CSRF: a cross-site form logs the victim in to an account the attacker chose."""
     # A JSON login is tried with a text/plain body too: a form can send one that reads as JSON.
     for encoding in ("form",) if ctx.options.form else ("form", "text/plain"):
         answer = log_in(ctx.target, ctx.options, cross_site=encoding)
         credential = ctx.credential_from(answer)
         if credential is not None and ctx.works(credential)[0]:
-            accepted.append("log them in to the attacker's account")
-            evidence += ctx.evidence.of(
+            evidence = ctx.evidence.of(
                 answer.response, "a cross-site form posting the login, with no token from the app"
             )
-            return
+            return Accepted("log them in to the attacker's account", ctx.options.login, evidence)
+    return None

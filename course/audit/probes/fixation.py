@@ -46,9 +46,8 @@ def run(ctx: AuditContext) -> ProbeOutcome:
                     asvs="v5.0.0-7.2.4",
                     cwe="CWE-384",
                     route=ctx.options.login,
-                    detail=f"The login kept {how} instead of issuing a new ID, so whoever planted it shares the "
-                    "victim's "
-                    "session.",
+                    detail=f"The login kept {how} instead of issuing a new ID, so whoever planted it "
+                    "shares the victim's session.",
                     evidence=tuple(evidence),
                     fix=Fix(
                         "At login, issue a new session ID and delete the old session "

@@ -100,9 +100,8 @@ def _alg_none(ctx: AuditContext, header: dict, token: str, outcome: ProbeOutcome
                 ctx,
                 id="token/alg-none",
                 title="A token with alg 'none' and no signature is accepted",
-                detail="The verifier believes the token's header: 'none' means nobody signed it, so anyone can "
-                "write any "
-                "claims (any user, any role).",
+                detail="The verifier believes the token's header: 'none' means nobody signed it, so anyone "
+                "can write any claims (any user, any role).",
                 evidence=evidence,
                 fix="Verify with an allow-list of algorithms you chose (jwt.decode(..., algorithms=['EdDSA'])).",
                 lesson=lessons.JWT_ALLOW_LIST,
@@ -204,9 +203,8 @@ def _algorithm_confusion(ctx: AuditContext, header: dict, claims: dict, outcome:
                         ctx,
                         id="token/alg-confusion",
                         title="A token signed HS256 with the server's *public* key is accepted",
-                        detail="The verifier takes the algorithm from the token: told HS256, it uses the public key "
-                        "(which "
-                        "anyone can download) as an HMAC secret.",
+                        detail="The verifier takes the algorithm from the token: told HS256, it uses the public "
+                        "key (which anyone can download) as an HMAC secret.",
                         evidence=ctx.evidence.of(jwks_response, "the public keys, published by the app", body=False)
                         + evidence,
                         fix="Verify with an allow-list that holds only your key's algorithm (EdDSA or RS256, never "
