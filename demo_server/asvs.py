@@ -27,6 +27,7 @@ CITED: dict[str, str] = {
     "v5.0.0-7.2.4": "a new session token at every authentication, and the old one ended",
     "v5.0.0-7.3.2": "an absolute maximum session lifetime, after which the user logs in again",
     "v5.0.0-7.4.1": "after logout or expiry the session cannot be used any more",
+    "v5.0.0-9.1.1": "self-contained tokens are accepted only after their signature or MAC is verified",
     "v5.0.0-9.1.2": "only allow-listed algorithms create and verify self-contained tokens",
     "v5.0.0-9.1.3": "keys that verify tokens come from trusted, pre-configured sources, not from the token",
     "v5.0.0-11.5.1": "non-guessable values come from a cryptographically secure random generator",

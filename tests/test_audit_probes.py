@@ -126,6 +126,12 @@ def test_a_random_hs256_secret_with_exp_passes():
     assert "a token with alg 'none' was refused" in report.passed
 
 
+def test_a_server_that_only_decodes_tokens():
+    found = ids(audit(create_token_app("k" * 40, check_signature=False)))
+    assert found["token/signature-ignored"] is Severity.HIGH
+    assert found["token/alg-none"] is Severity.HIGH
+
+
 def test_a_verifier_that_trusts_the_tokens_own_key():
     assert ids(audit(create_token_app("k" * 40, trust_jwk=True)))["token/embedded-jwk"] is Severity.HIGH
 

@@ -49,6 +49,7 @@ def run(ctx: AuditContext) -> ProbeOutcome:
         return outcome
     header, claims = parts
     _lifetime(ctx, token, claims, outcome)
+    _signature_ignored(ctx, token, outcome)
     _alg_none(ctx, header, token, outcome)
     algorithm = str(header.get("alg", ""))
     if algorithm in HMAC_HASHES:
@@ -88,6 +89,29 @@ def _token_finding(
         evidence=tuple(evidence),
         fix=Fix(fix, lesson),
     )
+
+
+def _signature_ignored(ctx: AuditContext, token: str, outcome: ProbeOutcome) -> None:
+    """The real token with its signature changed: a verifier that only decodes lets it in."""
+    signing_input, _, signature = token.rpartition(".")
+    broken = f"{signing_input}.{b64url_encode(hashlib.sha256(signature.encode()).digest())}"
+    works, evidence = _try(ctx, broken, "the audit's own token with its signature replaced by other bytes")
+    if works:
+        outcome.add(
+            _token_finding(
+                ctx,
+                id="token/signature-ignored",
+                title="A token whose signature is wrong is accepted",
+                detail="The server decodes the token without checking its signature, so anyone can change its "
+                "claims (any user, any role) and keep the old signature, or none.",
+                evidence=evidence,
+                fix="Verify the signature before reading any claim (jwt.decode with the key and algorithms=[...]).",
+                lesson=lessons.JWT_HS256,
+                asvs="v5.0.0-9.1.1",
+            )
+        )
+    else:
+        outcome.passed.append("a token with a wrong signature was refused")
 
 
 def _alg_none(ctx: AuditContext, header: dict, token: str, outcome: ProbeOutcome) -> None:
