@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from course.audit import command as auditing
 from course.authoring import make_exercises
 from course.grading import check_command as checking
 from course.grading import grade_command as grading
@@ -34,7 +35,9 @@ def positive_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="course", description="Sessions, Live: check exercises, grade a class.")
+    parser = argparse.ArgumentParser(
+        prog="course", description="Sessions, Live: check exercises, grade a class, audit an app's sessions."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="check your exercise notebook(s) and say what to do next")
@@ -75,6 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--lessons", help="comma-separated lesson numbers to grade, e.g. 00,01 (default: those handed in)"
     )
 
+    audit = commands.add_parser(
+        "audit",
+        help="audit the session management of an app on this machine (exit 1 on findings, 2 on errors)",
+        description="Log in to an app running on this machine and probe its session management from outside. "
+        "Every finding comes with its ASVS 5.0.0 and CWE ids, the exact requests that show it, and the lesson "
+        "that teaches the fix.",
+    )
+    auditing.add_arguments(audit)
+
     make = commands.add_parser("make-exercises", help="write exercises/ from solutions/ (maintainers)")
     make.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
     make.add_argument("--force", action="store_true", help="also replace notebooks with work in them (after a backup)")
@@ -90,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         return checking.run_check(args.notebooks, cell_timeout=args.timeout, hints=args.hint, terminal=terminal)
     if args.command == "grade":
         return _grade(args, terminal)
+    if args.command == "audit":
+        return auditing.run(args, terminal)
     return _make_exercises(args, terminal)
 
 
