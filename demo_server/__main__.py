@@ -9,6 +9,7 @@ Lesson 07 runs several at once on one store::
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -54,6 +55,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="serve lesson 07's Flask-Session app instead (login, me, logout, cart; needs a Redis --store)",
     )
     parser.add_argument(
+        "--password-hash",
+        default=None,
+        metavar="METHOD",
+        help="how the demo users' passwords are hashed (werkzeug method, e.g. scrypt:1024:8:1 for fast tests)",
+    )
+    parser.add_argument(
         "--stop-with-parent",
         action="store_true",
         help="stop when standard input closes (the parent that started us ended)",
@@ -66,11 +73,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def build_app(args: argparse.Namespace):
     clock = SystemClock() if args.real_clock else ManualClock()
+    common = {"CLOCK": clock, "INSTANCE_NAME": args.name}
+    if args.password_hash is not None:
+        common["PASSWORD_HASH_METHOD"] = args.password_hash
     if args.flask_session:
         from demo_server.scale.flask_session_app import create_flask_session_app
 
-        return create_flask_session_app({"STORE": args.store, "CLOCK": clock, "INSTANCE_NAME": args.name})
-    config = {"INSECURE_DEMOS": args.insecure_demos, "CLOCK": clock, "INSTANCE_NAME": args.name}
+        return create_flask_session_app({**common, "STORE": args.store})
+    config = {**common, "INSECURE_DEMOS": args.insecure_demos}
     if args.store is not None:
         config["STORE"] = args.store
     if args.keys is not None:
@@ -114,12 +124,16 @@ def _interrupt(signum, frame) -> None:
 
 
 def _stop_when_stdin_closes() -> None:
-    # The parent holds the other end of our stdin; when it exits (even killed), read() returns.
+    # The parent holds the other end of our stdin; when it exits (even killed), the read returns b"".
+    # os.read on the descriptor, not sys.stdin: a thread blocked inside sys.stdin's buffer would hold its
+    # lock and make the interpreter's shutdown wait for it, then abort.
     try:
-        sys.stdin.buffer.read()
+        while os.read(sys.stdin.fileno(), 4096):
+            pass
     except (OSError, ValueError):
         pass
-    signal.raise_signal(signal.SIGTERM)
+    # To the main thread itself, so its select() wakes up now rather than at the next poll.
+    signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
 
 
 if __name__ == "__main__":
