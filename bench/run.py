@@ -4,7 +4,9 @@
 2. `course check` on one exercise notebook, wall time (target < 5 s);
 3. nbval validation time of each lesson and solution notebook;
 4. `course grade` on a class of five (complete, untouched, infinite loop,
-   syntax error, checks deleted), wall time with 2 jobs (target < 30 s).
+   syntax error, checks deleted), wall time with 2 jobs (target < 30 s);
+5. lesson 07: the course's Redis session store against Flask-Session's Redis
+   interface, same Redis server, 8 concurrent clients (target ratio >= 1.0).
 
 Numbers go to stdout as a Markdown table (paste it into the README) and to
 bench/results-<date>.json (not committed).
@@ -114,6 +116,122 @@ def grade_class_of_five_seconds() -> float:
         return time.perf_counter() - started
 
 
+# --- lesson 07: the course's Redis store against Flask-Session's, same Redis ----------------------------
+
+
+def redis_store_vs_flask_session(clients: int = 8, sessions_per_client: int = 20, rounds: int = 3) -> dict:
+    """Sessions per second, each session a login, 10 reads (GET /sessions/me) and 1 write (POST /sessions/cart),
+    ``clients`` at once: one process of the course's app on its Redis store, one of the Flask-Session app,
+    on the same embedded Redis server. Rounds alternate between the two; the median round counts.
+    Both hash passwords with the same cheap scrypt, so the login measures the store, not scrypt.
+    Then 50 concurrent cart adds on each: how many items each keeps (the course's store must keep 50).
+    """
+    import http.client
+    from concurrent.futures import ThreadPoolExecutor
+
+    from demo_server.scale.cluster import start_cluster
+    from demo_server.scale.redis_server import start_redis_server
+
+    login = json.dumps({"username": "alice", "password": demo_server.DEMO_USERS["alice"]})
+
+    def one_session(connection: http.client.HTTPConnection, cookie_name: str, item: str) -> None:
+        headers = {"Content-Type": "application/json"}
+        connection.request("POST", "/sessions/login", body=login, headers=headers)
+        answer = connection.getresponse()
+        answer.read()
+        assert answer.status == 200, answer.status
+        cookie = next(c for c in answer.headers.get_all("Set-Cookie") if c.startswith(cookie_name + "="))
+        headers["Cookie"] = cookie.split(";", 1)[0]
+        for _ in range(10):
+            connection.request("GET", "/sessions/me", headers=headers)
+            answer = connection.getresponse()
+            answer.read()
+            assert answer.status == 200, answer.status
+        connection.request("POST", "/sessions/cart", body=json.dumps({"item": item}), headers=headers)
+        answer = connection.getresponse()
+        answer.read()
+        assert answer.status == 201, answer.status
+
+    def sessions_per_second(url: str, cookie_name: str) -> float:
+        port = int(url.rsplit(":", 1)[1])
+
+        def client(n: int) -> None:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                for k in range(sessions_per_client):
+                    one_session(connection, cookie_name, f"item{n}-{k}")
+            finally:
+                connection.close()
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            list(pool.map(client, range(clients)))
+        return clients * sessions_per_client / (time.perf_counter() - started)
+
+    def items_kept_of_50(url: str, cookie_name: str) -> int:
+        port = int(url.rsplit(":", 1)[1])
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("POST", "/sessions/login", body=login, headers={"Content-Type": "application/json"})
+        answer = connection.getresponse()
+        answer.read()
+        cookie = next(c for c in answer.headers.get_all("Set-Cookie") if c.startswith(cookie_name + "="))
+        headers = {"Content-Type": "application/json", "Cookie": cookie.split(";", 1)[0]}
+        connection.close()
+
+        def add(n: int) -> None:
+            adder = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            adder.request("POST", "/sessions/cart", body=json.dumps({"item": f"item{n}"}), headers=headers)
+            adder.getresponse().read()
+            adder.close()
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            list(pool.map(add, range(50)))
+        reader = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        reader.request("GET", "/sessions/cart", headers=headers)
+        kept = len(json.loads(reader.getresponse().read())["cart"])
+        reader.close()
+        return kept
+
+    redis_server = start_redis_server()
+    fast_hash = "scrypt:1024:8:1"
+    course = start_cluster(1, redis_server.url, name="bench-course-redis", password_hash=fast_hash)
+    library = start_cluster(
+        1, redis_server.url, flask_session=True, name="bench-flask-session", password_hash=fast_hash
+    )
+    try:
+        sides = {"course": (course.urls[0], "sid"), "flask_session": (library.urls[0], "session")}
+        for url, cookie_name in sides.values():
+            sessions_per_second(url, cookie_name)  # warm up: imports, script loading, connection pools
+        measured: dict[str, list[float]] = {name: [] for name in sides}
+        for _ in range(rounds):
+            for name, (url, cookie_name) in sides.items():
+                measured[name].append(sessions_per_second(url, cookie_name))
+        kept = {name: items_kept_of_50(url, cookie_name) for name, (url, cookie_name) in sides.items()}
+    finally:
+        course.stop()
+        library.stop()
+        redis_server.stop()
+    course_rate = statistics.median(measured["course"])
+    library_rate = statistics.median(measured["flask_session"])
+    return {
+        "clients": clients,
+        "sessions_per_second": {"course": round(course_rate, 1), "flask_session": round(library_rate, 1)},
+        "ratio": round(course_rate / library_rate, 2),
+        "items_kept_of_50": kept,
+        "redis": redis_server.version,
+    }
+
+
+def redis_store_vs_flask_session_row(measured: dict) -> str:
+    rates, kept = measured["sessions_per_second"], measured["items_kept_of_50"]
+    return (
+        f"| lesson 07: course Redis store / Flask-Session on the same Redis {measured['redis']}, "
+        f"{measured['clients']} clients, login + 10 reads + 1 write per session "
+        f"({rates['course']} vs {rates['flask_session']} sessions/s; 50 concurrent cart adds keep "
+        f"{kept['course']} vs {kept['flask_session']}) | {measured['ratio']} | >= 1.0 |"
+    )
+
+
 def main() -> int:
     results: dict = {
         "date": date.today().isoformat(),
@@ -129,6 +247,7 @@ def main() -> int:
     results["grade_class_of_five_s"] = round(grade_class_of_five_seconds(), 1)
     notebooks = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
     results["nbval_s"] = {f"{p.parent.name}/{p.name}": round(nbval_seconds(p), 1) for p in notebooks}
+    results["redis_store_vs_flask_session"] = redis_store_vs_flask_session()
 
     print("| measure | result | target |")
     print("|---|---|---|")
@@ -145,6 +264,7 @@ def main() -> int:
     print(f"| `course grade`, class of five, 2 jobs | {results['grade_class_of_five_s']} s | < 30 s |")
     for name, seconds in results["nbval_s"].items():
         print(f"| nbval `{name}` | {seconds} s | |")
+    print(redis_store_vs_flask_session_row(results["redis_store_vs_flask_session"]))
     out = ROOT / "bench" / f"results-{results['date']}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     return 0

@@ -1,0 +1,136 @@
+"""Measuring what a session costs per request (lesson 07): latency, throughput, and trips to the store.
+
+Timings vary from run to run and machine to machine, so lessons plot them and
+print none. What does not vary is how many times a request goes to the
+store; ``redis_commands_per_request`` counts that on the Redis server itself.
+
+Every loop here is bounded (a fixed number of requests), and every request
+goes to 127.0.0.1 over a kept-alive connection, so the numbers are the
+server's work and not TCP handshakes.
+"""
+
+from __future__ import annotations
+
+import http.client
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import urlsplit
+
+MAX_REQUESTS = 5_000  # a bound on any one measurement, so a typo cannot hang a notebook
+
+
+class MeasurementError(RuntimeError):
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Seconds per request, one sample each."""
+
+    samples: list[float]
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.samples) * 1000
+
+    @property
+    def p95_ms(self) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000
+
+
+def latency(url: str, path: str, *, headers: dict | None = None, requests: int = 200, warmup: int = 20) -> Latency:
+    """Send ``requests`` GETs one after another (after ``warmup`` unmeasured ones); time each."""
+    _check_count(requests + warmup)
+    connection = _Connection(url, headers or {})
+    try:
+        for _ in range(warmup):
+            connection.get(path)
+        samples = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            connection.get(path)
+            samples.append(time.perf_counter() - started)
+    finally:
+        connection.close()
+    return Latency(samples)
+
+
+def throughput(url: str, path: str, *, headers: dict | None = None, clients: int = 8, requests: int = 240) -> float:
+    """Requests per second when ``clients`` send ``requests`` GETs in all, each client on its own connection."""
+    _check_count(requests)
+    if not 1 <= clients <= 64:
+        raise MeasurementError(f"1 to 64 concurrent clients, not {clients}")
+    share = [requests // clients + (1 if n < requests % clients else 0) for n in range(clients)]
+    connections = [_Connection(url, headers or {}) for _ in range(clients)]
+    start = threading.Barrier(clients + 1)
+
+    def run(index: int) -> None:
+        connection = connections[index]
+        connection.get(path)  # connect before the clock starts
+        start.wait()
+        for _ in range(share[index]):
+            connection.get(path)
+
+    try:
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            futures = [pool.submit(run, n) for n in range(clients)]
+            start.wait()
+            began = time.perf_counter()
+            for future in futures:
+                future.result()
+            elapsed = time.perf_counter() - began
+    finally:
+        for connection in connections:
+            connection.close()
+    return requests / elapsed
+
+
+def redis_commands_per_request(redis_client, send: Callable[[], object], repeat: int = 20) -> float:
+    """How many commands Redis received per ``send()``, counted by Redis (``total_commands_processed``).
+
+    Nothing else may use that Redis server meanwhile. Commands a Lua script runs inside Redis
+    do not count: one script call is one round trip.
+    """
+    _check_count(repeat)
+
+    def processed() -> int:
+        return int(redis_client.info("stats")["total_commands_processed"])
+
+    baseline = processed()
+    overhead = processed() - baseline  # the INFO command itself
+    before = processed()
+    for _ in range(repeat):
+        send()
+    return (processed() - before - overhead) / repeat
+
+
+class _Connection:
+    """One kept-alive HTTP/1.1 connection that fails loudly on anything but 200."""
+
+    def __init__(self, url: str, headers: dict) -> None:
+        parts = urlsplit(url)
+        if parts.hostname != "127.0.0.1":
+            raise MeasurementError(f"measurements go to 127.0.0.1 only, not {url!r}")
+        self._connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        self._headers = headers
+
+    def get(self, path: str) -> None:
+        self._connection.request("GET", path, headers=self._headers)
+        answer = self._connection.getresponse()
+        body = answer.read()
+        if answer.status != 200:
+            raise MeasurementError(f"GET {path} answered {answer.status}: {body[:200].decode(errors='replace')}")
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def _check_count(requests: int) -> None:
+    if not 1 <= requests <= MAX_REQUESTS:
+        raise MeasurementError(f"1 to {MAX_REQUESTS} requests per measurement, not {requests}")
