@@ -128,3 +128,13 @@ def test_garbled_http_gets_json(backends, balancer_of):
         connection.sendall(b"GARBAGE\r\n\r\n")
         answer = connection.recv(65536)
     assert answer.startswith(b"HTTP/1.1 400") and b"application/json" in answer
+
+
+def test_starting_a_balancer_again_by_name_replaces_it(backends):
+    first = start_balancer([backends[0].url], name="again")
+    second = start_balancer([backends[0].url], name="again")
+    try:
+        assert not first.running and second.running
+        assert requests.get(f"{second.url}/health").status_code == 200
+    finally:
+        second.stop()

@@ -64,7 +64,8 @@ class Served:
 
 
 class Balancer:
-    def __init__(self, backends: list[Backend], sticky: bool) -> None:
+    def __init__(self, name: str, backends: list[Backend], sticky: bool) -> None:
+        self.name = name
         self.backends = backends
         self.sticky = sticky
         self.log: deque[Served] = deque(maxlen=10_000)
@@ -93,8 +94,8 @@ class Balancer:
             self._thread.join()
         self._server.server_close()
         with _lock:
-            if self in _running:
-                _running.remove(self)
+            if _running.get(self.name) is self:
+                del _running[self.name]
 
     def __repr__(self) -> str:
         mode = "sticky" if self.sticky else "round robin"
@@ -158,12 +159,19 @@ class Balancer:
         return Response(json.dumps({"error": message}), status=status, content_type="application/json")
 
 
-def start_balancer(backends, *, sticky: bool = False) -> Balancer:
-    """A balancer in front of a Cluster (its process names) or a list of URLs (named backend-1, ...)."""
+def start_balancer(backends, *, sticky: bool = False, name: str | None = None) -> Balancer:
+    """A balancer in front of a Cluster (its process names) or a list of URLs (named backend-1, ...).
+
+    ``name`` (default: the cluster's name and the mode): starting a balancer with a running
+    one's name stops that one first, so re-running a notebook cell leaves one balancer.
+    """
+    mode = "sticky" if sticky else "round-robin"
     if hasattr(backends, "instances"):
         pairs = [(instance.name, instance.url) for instance in backends.instances]
+        name = name or f"{backends.name}-{mode}"
     else:
         pairs = [(f"backend-{n}", url) for n, url in enumerate(backends, start=1)]
+        name = name or f"urls-{mode}"
     if not pairs:
         raise ValueError("a balancer needs at least one backend")
     parsed = []
@@ -172,15 +180,25 @@ def start_balancer(backends, *, sticky: bool = False) -> Balancer:
         if parts.scheme != "http" or parts.hostname != HOST or parts.port is None:
             raise ValueError(f"backends are http://127.0.0.1:PORT addresses, not {url!r}")
         parsed.append(Backend(name, parts.hostname, parts.port))
-    balancer = Balancer(parsed, sticky)
     with _lock:
-        _running.append(balancer)
+        previous = _running.get(name)
+    if previous is not None:
+        previous.stop()
+    balancer = Balancer(name, parsed, sticky)
+    with _lock:
+        _running[name] = balancer
     return balancer
 
 
-def stop_all() -> None:
+def running_balancers() -> list[Balancer]:
     with _lock:
-        balancers = list(_running)
+        return list(_running.values())
+
+
+def stop_all() -> None:
+    """Stop every balancer this process started."""
+    with _lock:
+        balancers = list(_running.values())
     for balancer in balancers:
         balancer.stop()
 
@@ -215,6 +233,6 @@ class _QuietHandler(QuietRequestHandler):
         return WSGIRequestHandler.date_time_string(self, timestamp)
 
 
-_running: list[Balancer] = []
+_running: dict[str, Balancer] = {}
 _lock = threading.Lock()
 atexit.register(stop_all)

@@ -110,6 +110,59 @@ def redis_commands_per_request(redis_client, send: Callable[[], object], repeat:
     return (processed() - before - overhead) / repeat
 
 
+def store_trips(app, path: str, *, login: str) -> dict[str, int]:
+    """How many times one ``GET path`` goes to the store, counted inside an app (no HTTP):
+    Redis commands sent (a script is one: it runs inside Redis), and SQL statements run.
+
+    ``login`` is "session" (POST /sessions/login first) or "jwt" (POST /jwt/login, then a
+    Bearer header). Redis pipelines are not counted (none of the lessons' requests uses one).
+    """
+    from demo_server import DEMO_USERS
+    from demo_server.context import SESSION_STORE, SHARED_STORE
+
+    client = app.test_client()
+    credentials = {"username": "alice", "password": DEMO_USERS["alice"]}
+    headers = {}
+    if login == "session":
+        if client.post("/sessions/login", json=credentials).status_code != 200:
+            raise MeasurementError("the session login failed")
+    elif login == "jwt":
+        answer = client.post("/jwt/login", json=credentials)
+        if answer.status_code != 200:
+            raise MeasurementError("the JWT login failed")
+        headers["Authorization"] = f"Bearer {answer.json['access_token']}"
+    else:
+        raise MeasurementError(f"login is 'session' or 'jwt', not {login!r}")
+
+    client.get(path, headers=headers)  # once uncounted: the first call loads the store's Lua scripts
+    counts = {"redis": 0, "sql": 0}
+    shared = app.extensions[SHARED_STORE]
+    redis_clients = [c for c in (shared.redis, app.config.get("SESSION_REDIS")) if c is not None]
+    database = getattr(app.extensions.get(SESSION_STORE), "_db", None)  # the SQLite store's connection
+
+    def counting(real):
+        def execute_command(*args, **options):
+            counts["redis"] += 1
+            return real(*args, **options)
+
+        return execute_command
+
+    for redis_client in redis_clients:
+        redis_client.execute_command = counting(redis_client.execute_command)
+    if database is not None:
+        database.set_trace_callback(lambda statement: counts.__setitem__("sql", counts["sql"] + 1))
+    try:
+        answer = client.get(path, headers=headers)
+    finally:
+        for redis_client in redis_clients:
+            del redis_client.execute_command  # the class's method again
+        if database is not None:
+            database.set_trace_callback(None)
+    if answer.status_code != 200:
+        raise MeasurementError(f"GET {path} answered {answer.status_code}")
+    return counts
+
+
 class _Connection:
     """One kept-alive HTTP/1.1 connection that fails loudly on anything but 200."""
 

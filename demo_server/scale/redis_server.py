@@ -79,6 +79,18 @@ def find_binary() -> tuple[str, str]:
     raise RedisUnavailable(f"no Redis server to start: {INSTALL_HINT}")
 
 
+def availability() -> str:
+    """One line: which Redis server ``STORE="redis"`` would use here, or how to get one."""
+    url = os.environ.get("REDIS_URL", "").strip()
+    if url:
+        return "Redis: the server REDIS_URL names"
+    try:
+        _, source = find_binary()
+    except RedisUnavailable:
+        return f"Redis: none found here. To get one: {INSTALL_HINT}."
+    return f"Redis: an embedded server from {source}, started and stopped by this notebook"
+
+
 class RedisServer:
     """A running private Redis server: ``.url`` for clients, ``.stop()`` when done."""
 
