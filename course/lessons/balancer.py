@@ -32,6 +32,9 @@ from demo_server.runner import QuietRequestHandler
 
 HOST = "127.0.0.1"
 STICKY_COOKIE = "lb"
+BALANCER_NAME = "sessions-live-balancer"
+# Where _forward leaves the backend's Server and Date headers for the request handler.
+BACKEND_SERVER, BACKEND_DATE = "balancer.backend_server", "balancer.backend_date"
 BACKEND_TIMEOUT_SECONDS = 10
 # Hop-by-hop headers belong to one connection, not to the message (RFC 9110, section 7.6.1).
 HOP_BY_HOP = {
@@ -122,10 +125,16 @@ class Balancer:
             except (OSError, http.client.HTTPException):
                 # It took the request and died before answering: retrying might do the work twice.
                 return self._error(request, 502, f"{backend.name} took the request but did not answer", backend)
-            response = Response(answer, status=status)
+            passed_on = []
             for name, value in headers:
-                if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
-                    response.headers.add(name, value)
+                lowered = name.lower()
+                if lowered == "server":
+                    request.environ[BACKEND_SERVER] = value  # the handler writes these two itself
+                elif lowered == "date":
+                    request.environ[BACKEND_DATE] = value
+                elif lowered not in HOP_BY_HOP and lowered != "content-length":
+                    passed_on.append((name, value))
+            response = Response(answer, status=status, headers=passed_on)
             if self.sticky and backend is not pinned:
                 response.headers.add("Set-Cookie", f"{STICKY_COOKIE}={backend.name}; Path=/; HttpOnly; SameSite=Lax")
             self.log.append(Served(request.method, request.path, backend.name, status))
@@ -226,11 +235,14 @@ def _send(backend: Backend, request: Request, body: bytes) -> tuple[int, list[tu
 
 
 class _QuietHandler(QuietRequestHandler):
-    """The demo server's handler (no access log, JSON errors for garbled HTTP), on real time: a
-    balancer has no clock of its own, and the answers it passes on keep their backend's Date."""
+    """The demo server's handler (no access log, JSON errors for garbled HTTP). The Server and
+    Date of an answer it passes on are its backend's (see ``_forward``); its own are real time."""
+
+    def version_string(self) -> str:
+        return getattr(self, "environ", {}).get(BACKEND_SERVER) or BALANCER_NAME
 
     def date_time_string(self, timestamp=None) -> str:
-        return WSGIRequestHandler.date_time_string(self, timestamp)
+        return getattr(self, "environ", {}).get(BACKEND_DATE) or WSGIRequestHandler.date_time_string(self, timestamp)
 
 
 _running: dict[str, Balancer] = {}

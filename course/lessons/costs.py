@@ -2,7 +2,7 @@
 
 Timings vary from run to run and machine to machine, so lessons plot them and
 print none. What does not vary is how many times a request goes to the
-store; ``redis_commands_per_request`` counts that on the Redis server itself.
+store; ``store_trips`` counts that inside an app.
 
 Every loop here is bounded (a fixed number of requests), and every request
 goes to 127.0.0.1 over a kept-alive connection, so the numbers are the
@@ -17,7 +17,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import urlsplit
 
 MAX_REQUESTS = 5_000  # a bound on any one measurement, so a typo cannot hang a notebook
@@ -89,25 +88,6 @@ def throughput(url: str, path: str, *, headers: dict | None = None, clients: int
         for connection in connections:
             connection.close()
     return requests / elapsed
-
-
-def redis_commands_per_request(redis_client, send: Callable[[], object], repeat: int = 20) -> float:
-    """How many commands Redis received per ``send()``, counted by Redis (``total_commands_processed``).
-
-    Nothing else may use that Redis server meanwhile. Commands a Lua script runs inside Redis
-    do not count: one script call is one round trip.
-    """
-    _check_count(repeat)
-
-    def processed() -> int:
-        return int(redis_client.info("stats")["total_commands_processed"])
-
-    baseline = processed()
-    overhead = processed() - baseline  # the INFO command itself
-    before = processed()
-    for _ in range(repeat):
-        send()
-    return (processed() - before - overhead) / repeat
 
 
 def store_trips(app, path: str, *, login: str) -> dict[str, int]:

@@ -124,12 +124,13 @@ class Cluster:
         """The names of the instances that are running."""
         return [instance.name for instance in self.instances if instance.alive]
 
-    def redis(self) -> redis.Redis:
-        """A client of the cluster's Redis store (strings in, strings out), closed by ``stop()``."""
+    def redis(self, *, binary: bool = False) -> redis.Redis:
+        """A client of the cluster's Redis store, closed by ``stop()``: strings in and out, or
+        bytes with ``binary=True`` (for values that are not text, such as Flask-Session's msgpack)."""
         if self.location.kind != REDIS:
             raise ClusterError(f"{self.name} keeps its sessions in {self.location.describe()}, not in Redis")
         self._require_running()
-        client = redis.Redis.from_url(self.store_url, decode_responses=True, socket_timeout=5)
+        client = redis.Redis.from_url(self.store_url, decode_responses=not binary, socket_timeout=5)
         self._clients.append(client)
         return client
 

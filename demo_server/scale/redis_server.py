@@ -30,8 +30,10 @@ import threading
 import time
 import weakref
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import redis
+if TYPE_CHECKING:
+    import redis
 
 HOST = "127.0.0.1"
 START_TIMEOUT_SECONDS = 10.0
@@ -109,6 +111,8 @@ class RedisServer:
 
     def client(self, **options) -> redis.Redis:
         """A new client of this server (strings in, strings out)."""
+        import redis
+
         return redis.Redis.from_url(self.url, decode_responses=True, socket_timeout=5, **options)
 
     def stop(self) -> None:
@@ -180,6 +184,8 @@ def _launch(binary: str, directory: str, tcp: bool) -> tuple[subprocess.Popen, s
 
 
 def _wait_until_ready(process: subprocess.Popen, url: str, directory: str) -> None:
+    import redis
+
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
     try:

@@ -13,13 +13,11 @@ released by ``close()``, which ``DemoServer.stop()`` calls.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-import redis
 from flask import Flask
 
 from demo_server import context
-from demo_server.scale.redis_server import RedisServer, start_redis_server
 from demo_server.scale.store_url import (
     MEMORY,
     REDIS,
@@ -30,6 +28,11 @@ from demo_server.scale.store_url import (
     parse_store_url,
     redacted,
 )
+
+if TYPE_CHECKING:
+    import redis
+
+    from demo_server.scale.redis_server import RedisServer
 
 LEGACY_KINDS = (SQLITE, MEMORY)
 CONNECT_TIMEOUT_SECONDS = 2.0
@@ -79,6 +82,11 @@ def open_store(location: StoreLocation) -> SharedStore:
     """Connect to (or start) what ``location`` names; StoreError if a Redis server does not answer."""
     if location.kind != REDIS:
         return SharedStore(location)
+    # Imported only now: an app without Redis never pays for the client library (a fifth of a second).
+    import redis
+
+    from demo_server.scale.redis_server import start_redis_server
+
     embedded = start_redis_server() if location.redis_url is None else None
     url = embedded.url if embedded is not None else location.redis_url
     client = redis.Redis.from_url(

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlsplit
 
-import redis
-
 MEMORY = "memory"
 SQLITE = "sqlite"
 REDIS = "redis"
@@ -109,6 +107,8 @@ def _checked_redis_url(url: str, what: str) -> str:
             raise ValueError(f"the database is a number, not {parts.path.strip('/')!r}")
         if parts.scheme == "unix" and not parts.path:
             raise ValueError("no socket path")
+        import redis  # here, not at the top: lessons without Redis never pay for importing it
+
         redis.ConnectionPool.from_url(url)  # redis-py's own parser: port, db and options
     except ValueError as error:
         raise StoreError(

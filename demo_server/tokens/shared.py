@@ -19,7 +19,7 @@ the second request is then the reuse it is.
 
 from __future__ import annotations
 
-import redis
+from typing import TYPE_CHECKING
 
 from demo_server.tokens.access import LEEWAY_SECONDS, TokenRejected
 from demo_server.tokens.ids import TokenIds
@@ -31,6 +31,9 @@ from demo_server.tokens.refresh import (
     rotation_verdict,
     token_digest,
 )
+
+if TYPE_CHECKING:
+    import redis
 
 DEFAULT_PREFIX = "sessions-live:jwt:"
 
@@ -78,12 +81,14 @@ class RedisRefreshFamilies:
         """Trade a refresh token for the next one in its family (once only, across every process)."""
         if len(token) > MAX_REFRESH_TOKEN_CHARS:
             raise TokenRejected("unknown refresh token")
+        from redis import WatchError
+
         token_key = self._token_key(token_digest(token))
         with self.client.pipeline(transaction=True) as pipe:
             while True:
                 try:
                     return self._rotate_once(pipe, token_key, now)
-                except redis.WatchError:
+                except WatchError:
                     continue  # the token or its family changed while we decided: decide again
 
     def end(self, family_id: str, reason: str) -> None:

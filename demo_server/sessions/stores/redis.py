@@ -28,11 +28,12 @@ The scripts build some key names themselves, so this needs one Redis server
 from __future__ import annotations
 
 import json
-from typing import Callable
-
-import redis
+from typing import TYPE_CHECKING, Callable
 
 from demo_server.sessions.stores.base import Clock, ExpiryPolicy, Session, SessionStore
+
+if TYPE_CHECKING:
+    import redis  # the client is given; this module never calls the library itself
 
 DEFAULT_PREFIX = "sessions-live:"
 # Each conflict means another writer succeeded, so this bound is only reached under a storm no demo makes.
