@@ -17,9 +17,14 @@ CITATION = re.compile(r"\bv5\.0\.0-(\d+)\.(\d+)\.(\d+)\b")
 CITED: dict[str, str] = {
     "v5.0.0-7.2.1": "session tokens are verified by a trusted backend service",
     "v5.0.0-7.2.4": "a new session token at every authentication, and the old one ended",
+    "v5.0.0-7.4.1": "a terminated session stays terminated; self-contained tokens need a list of revoked ones",
     "v5.0.0-9.1.2": "only allow-listed algorithms create and verify self-contained tokens",
+    "v5.0.0-9.1.3": "keys that verify self-contained tokens come from trusted, pre-configured sources",
+    "v5.0.0-10.4.5": "a reused refresh token revokes every refresh token of that authorization",
     "v5.0.0-11.5.1": "non-guessable values come from a cryptographically secure random generator",
+    "v5.0.0-13.3.4": "secrets expire and are rotated as documented",
     "v5.0.0-15.4.1": "shared state in concurrent code is changed safely (no lost updates)",
+    "v5.0.0-15.4.2": "a check on a resource's state and the action that depends on it are one atomic operation",
 }
 
 
