@@ -110,10 +110,11 @@ class RedisServer:
         return self.process.poll() is None
 
     def client(self, **options) -> redis.Redis:
-        """A new client of this server (strings in, strings out)."""
+        """A new client of this server (strings in, strings out unless ``decode_responses=False``)."""
         import redis
 
-        return redis.Redis.from_url(self.url, decode_responses=True, socket_timeout=5, **options)
+        options = {"decode_responses": True, "socket_timeout": 5, **options}
+        return redis.Redis.from_url(self.url, **options)
 
     def stop(self) -> None:
         """Shut the server down and delete its directory (safe to call twice)."""
