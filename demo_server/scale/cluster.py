@@ -90,7 +90,7 @@ class Cluster:
         self.name = name
         self.location = location
         self.store_url = store_url  # what each process gets as --store (may name a private path: don't print it)
-        self.keys = keys
+        self.keys = KeySet.from_json(keys.to_json())  # the cluster's own copy: rotating it changes no other
         self.instances: list[Instance] = []
         self._directory = directory
         self._keys_path = directory / "keys.json"
