@@ -40,7 +40,7 @@ from demo_server.scale.redis_server import RedisServer, start_redis_server
 from demo_server.scale.shared_store import open_store
 from demo_server.scale.store_url import MEMORY, REDIS, SQLITE, StoreError, StoreLocation, parse_store_url
 
-START_TIMEOUT_SECONDS = 20.0  # several Python processes importing Flask at once on a busy laptop
+START_TIMEOUT_SECONDS = 60.0  # several Python processes importing Flask at once, on a busy machine
 STOP_TIMEOUT_SECONDS = 5.0
 READY_LINE = "Serving on http://"
 
