@@ -10,6 +10,8 @@
    (target <= 3x);
 7. the fuzz test's throughput: requests per second over every route (tests/test_fuzz_routes.py);
 8. lesson 05 (the attack lab), Restart & Run All in a fresh kernel, wall time (target < 60 s).
+9. lesson 07: the course's Redis session store against Flask-Session's Redis
+   interface, same Redis server, 8 concurrent threads (target ratio >= 1.0).
 
 Numbers go to stdout as a Markdown table (paste it into the README) and to
 bench/results-<date>.json (not committed).
@@ -29,7 +31,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+import flask
 import nbformat
+from werkzeug.test import EnvironBuilder
 
 import demo_server
 from course.authoring import synthetic_class as cb
@@ -229,6 +233,137 @@ def grade_class_of_five_seconds() -> float:
         return time.perf_counter() - started
 
 
+# --- lesson 07: the course's Redis store against Flask-Session's, same Redis ----------------------------
+
+
+def redis_store_vs_flask_session(clients: int = 8, sessions_per_client: int = 30, rounds: int = 5) -> dict:
+    """Store throughput, side by side on one embedded Redis server: the course's RedisSessionStore
+    against Flask-Session's RedisSessionInterface (0.8), each driven the way its app drives it.
+
+    A session is a login, 10 reads and 1 write, and ``clients`` threads run sessions at once:
+    - course store: create (login); touch (each read: what GET /sessions/me does); update + touch
+      (the write: what POST /sessions/cart does);
+    - Flask-Session: open_session + save_session for each request (its app refreshes the session
+      in Redis on every request, Flask's default), with regenerate() at login.
+    Rounds alternate which side goes first; the median round counts. Then 50 concurrent cart adds
+    through each: how many items each keeps (the course's store must keep all 50).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flask_session import Session
+
+    from demo_server.clock import ManualClock
+    from demo_server.scale.redis_server import start_redis_server
+    from demo_server.sessions.stores import ExpiryPolicy
+    from demo_server.sessions.stores.redis import RedisSessionStore
+
+    redis_server = start_redis_server()
+    strings, raw = redis_server.client(), redis_server.client(decode_responses=False)
+    store = RedisSessionStore(ManualClock(), ExpiryPolicy(), client=strings, prefix="bench:course:")
+    library_app = flask.Flask("bench_flask_session")
+    library_app.config.update(
+        SESSION_TYPE="redis", SESSION_REDIS=raw, SESSION_KEY_PREFIX="bench:library:", SESSION_PERMANENT=False
+    )
+    Session(library_app)
+    interface = library_app.session_interface
+
+    def add_item(item: str):
+        def add(data: dict) -> None:
+            data.setdefault("cart", []).append(item)
+
+        return add
+
+    def course_session(item: str) -> None:
+        session_id, _ = store.create("alice", device="bench")
+        for _ in range(10):
+            assert store.touch(session_id) is not None
+        store.update(session_id, add_item(item))
+        store.touch(session_id)
+
+    def library_request(cookie: str | None, change=None) -> str:
+        headers = {"Cookie": f"session={cookie}"} if cookie else {}
+        request = flask.Request(EnvironBuilder(headers=headers).get_environ())
+        session = interface.open_session(library_app, request)
+        if change is not None:
+            change(session)
+        response = library_app.response_class()
+        interface.save_session(library_app, session, response)
+        return session.sid
+
+    def library_login(session) -> None:
+        session["user"] = "alice"
+        interface.regenerate(session)
+
+    def library_session(item: str) -> None:
+        cookie = library_request(None, library_login)
+        for _ in range(10):
+            library_request(cookie)
+        library_request(cookie, lambda session: session.__setitem__("cart", [*session.get("cart", []), item]))
+
+    def sessions_per_second(one_session) -> float:
+        def client(n: int) -> None:
+            for k in range(sessions_per_client):
+                one_session(f"item{n}-{k}")
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            list(pool.map(client, range(clients)))
+        return clients * sessions_per_client / (time.perf_counter() - started)
+
+    def course_kept_of_50() -> int:
+        session_id, _ = store.create("bob")
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            list(pool.map(lambda n: store.update(session_id, add_item(f"item{n}")), range(50)))
+        return len(store.get(session_id).data["cart"])
+
+    def library_kept_of_50() -> int:
+        cookie = library_request(None, library_login)
+
+        def add(n: int) -> None:
+            library_request(cookie, lambda session: session.__setitem__("cart", [*session.get("cart", []), f"i{n}"]))
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            list(pool.map(add, range(50)))
+        kept = []
+        library_request(cookie, lambda session: kept.extend(session.get("cart", [])))
+        return len(kept)
+
+    sides = {"course": course_session, "flask_session": library_session}
+    try:
+        for one_session in sides.values():
+            sessions_per_second(one_session)  # warm up: script loading, connection pools
+        measured: dict[str, list[float]] = {name: [] for name in sides}
+        for round_number in range(rounds):
+            order = list(sides) if round_number % 2 == 0 else list(reversed(sides))
+            for name in order:
+                measured[name].append(sessions_per_second(sides[name]))
+        kept = {"course": course_kept_of_50(), "flask_session": library_kept_of_50()}
+        version = redis_server.version
+    finally:
+        strings.close()
+        raw.close()
+        redis_server.stop()
+    course_rate = statistics.median(measured["course"])
+    library_rate = statistics.median(measured["flask_session"])
+    return {
+        "clients": clients,
+        "sessions_per_second": {"course": round(course_rate, 1), "flask_session": round(library_rate, 1)},
+        "ratio": round(course_rate / library_rate, 2),
+        "items_kept_of_50": kept,
+        "redis": version,
+    }
+
+
+def redis_store_vs_flask_session_row(measured: dict) -> str:
+    rates, kept = measured["sessions_per_second"], measured["items_kept_of_50"]
+    return (
+        f"| lesson 07: course Redis store / Flask-Session's Redis interface, same Redis {measured['redis']}, "
+        f"{measured['clients']} threads, login + 10 reads + 1 write per session ({rates['course']} vs "
+        f"{rates['flask_session']} sessions/s); 50 concurrent cart adds keep {kept['course']} vs "
+        f"{kept['flask_session']} | {measured['ratio']} | >= 1.0 |"
+    )
+
+
 def main() -> int:
     results: dict = {
         "date": date.today().isoformat(),
@@ -258,6 +393,7 @@ def main() -> int:
     results["lesson_05_run_all_s"] = round(run_all_seconds(ROOT / "notebooks" / "05-common-mistakes.ipynb"), 1)
     notebooks = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
     results["nbval_s"] = {f"{p.parent.name}/{p.name}": round(nbval_seconds(p), 1) for p in notebooks}
+    results["redis_store_vs_flask_session"] = redis_store_vs_flask_session()
 
     print("| measure | result | target |")
     print("|---|---|---|")
@@ -290,6 +426,7 @@ def main() -> int:
     print(f"| lesson 05 (attack lab), Restart & Run All | {results['lesson_05_run_all_s']} s | < 60 s |")
     for name, seconds in results["nbval_s"].items():
         print(f"| nbval `{name}` | {seconds} s | |")
+    print(redis_store_vs_flask_session_row(results["redis_store_vs_flask_session"]))
     out = ROOT / "bench" / f"results-{results['date']}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     return 0

@@ -11,6 +11,7 @@ from demo_server import context, mistakes, users
 from demo_server.basics import views as basics
 from demo_server.clock import ManualClock
 from demo_server.cookies import views as cookies
+from demo_server.scale import keyset, shared_store
 from demo_server.sessions import service as sessions_service
 from demo_server.sessions import views as sessions
 from demo_server.signed import views as signed
@@ -30,6 +31,15 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "CLOCK": None,
     # Refuse request bodies above 64 KiB with a 413 instead of reading them.
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Where sessions (and, on Redis, the JWT deny-list and refresh families) live: memory,
+    # sqlite:///PATH, redis, redis://HOST:PORT/DB (demo_server.scale.store_url). None: lesson
+    # 03's SERVER_SESSION_STORE / SERVER_SESSION_SQLITE_PATH, by default SQLite in memory.
+    "STORE": None,
+    # A name for this process (lesson 07 runs several): every answer says it in X-Served-By.
+    "INSTANCE_NAME": None,
+    # A key set file every process loads (demo_server.scale.keyset): SECRET_KEY,
+    # SECRET_KEY_FALLBACKS and the JWT keys come from it. None: keys of this app alone.
+    "KEY_SET": None,
 }
 
 
@@ -49,13 +59,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     # The services every blueprint may use, each set up here and read through demo_server.context.
     app.extensions[context.CLOCK] = app.config["CLOCK"] or ManualClock()
+    keyset.init_app(app, config or {})  # keys shared by several processes: KEY_SET (lesson 07)
     users.init_app(app)  # DEMO_USERS, hashed (lessons 03 and 04)
+    shared_store.init_app(app)  # where shared state lives: STORE (lesson 07)
     sessions_service.init_app(app)  # the server-side session store (lesson 03)
     tokens_service.init_app(app)  # JWT keys, deny-list and refresh families (lesson 04)
     # Flask's signed session cookie, timestamped by that clock (lesson 02 prints them).
     app.session_interface = ClockedSessionInterface()
     register_error_handlers(app)
     input_layer.init_app(app)  # what no view could represent is refused before any view runs
+    if app.config["INSTANCE_NAME"]:
+        name = str(app.config["INSTANCE_NAME"])
+        app.after_request(lambda response: _served_by(response, name))
 
     for blueprint in (basics.bp, cookies.bp, signed.bp, tokens.bp, sessions.bp):
         app.register_blueprint(blueprint)
@@ -93,3 +108,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         )
 
     return app
+
+
+def stop_services(app: Flask) -> None:
+    """Release what the app holds outside itself (Redis connections, an embedded Redis server)."""
+    context.shared_store(app).close()
+
+
+def _served_by(response, name: str):
+    response.headers["X-Served-By"] = name
+    return response

@@ -58,6 +58,7 @@ CITED: dict[str, str] = {
     "v5.0.0-14.3.2": "anti-caching headers (Cache-Control: no-store) keep sensitive data out of browser caches",
     "v5.0.0-14.3.3": "browser storage, cookies included, holds no sensitive data but session tokens",
     "v5.0.0-15.4.1": "shared state in concurrent code is changed safely (no lost updates)",
+    "v5.0.0-15.4.2": "a check on a resource's state and the action that depends on it are one atomic operation",
     "v5.0.0-16.2.5": "sensitive data (credentials, session tokens) is logged only as its protection level allows",
 }
 

@@ -1,4 +1,5 @@
-"""The app's services, one accessor each: the clock, the users, the session store, the tokens.
+"""The app's services, one accessor each: the clock, the users, the session store, the tokens
+and the shared store they may keep state in.
 
 ``create_app`` installs every one of them (see ``demo_server.app``), the way
 Flask's tutorial calls ``db.init_app(app)``. Inside a request, views call
@@ -15,6 +16,8 @@ from flask import Flask, current_app
 
 if TYPE_CHECKING:
     from demo_server.clock import Clock
+    from demo_server.scale.keyset import KeySet
+    from demo_server.scale.shared_store import SharedStore
     from demo_server.sessions.stores import SessionStore
     from demo_server.tokens.service import TokenService
     from demo_server.users import UserDirectory
@@ -24,6 +27,8 @@ CLOCK = "demo_server.clock"
 USERS = "demo_server.users"
 SESSION_STORE = "demo_server.session_store"
 TOKENS = "demo_server.tokens"
+SHARED_STORE = "demo_server.shared_store"
+KEY_SET = "demo_server.key_set"
 
 
 def clock(app: Flask | None = None) -> Clock:
@@ -44,6 +49,16 @@ def session_store(app: Flask | None = None) -> SessionStore:
 def token_service(app: Flask | None = None) -> TokenService:
     """The app's JWT keys and token stores (lesson 04, see demo_server.tokens)."""
     return _service(TOKENS, app)
+
+
+def shared_store(app: Flask | None = None) -> SharedStore:
+    """Where shared state lives (STORE), and the Redis connection if it is Redis (lesson 07)."""
+    return _service(SHARED_STORE, app)
+
+
+def key_set(app: Flask | None = None) -> KeySet | None:
+    """The shared key set the app loaded (KEY_SET, lesson 07), or None."""
+    return (app or current_app).extensions.get(KEY_SET)
 
 
 def _service(key: str, app: Flask | None):

@@ -23,7 +23,7 @@ from flask import Flask
 from werkzeug.serving import WSGIRequestHandler
 
 from demo_server import context
-from demo_server.app import create_app
+from demo_server.app import create_app, stop_services
 from demo_server.clock import Clock
 from demo_server.sessions.stores import SessionStore
 from demo_server.tokens.service import TokenService
@@ -115,6 +115,7 @@ class DemoServer:
             self._server.shutdown()
             self._thread.join()
         self._server.server_close()
+        stop_services(self.app)  # lesson 07: Redis connections, an embedded Redis server
         with _lock:
             if _current is self:
                 _current = None

