@@ -88,6 +88,8 @@ return 1
 _TOUCH = """
 local created_at = redis.call('HGET', KEYS[1], 'created_at')
 if not created_at then return false end
+-- A rotate() marker is no session: it renews nothing and lets nobody in (it expires on its own).
+if redis.call('HGET', KEYS[1], 'rotated') == '1' then return false end
 local now = tonumber(ARGV[3])
 if now >= tonumber(redis.call('HGET', KEYS[1], 'expires_at')) then
   local user = redis.call('HGET', KEYS[1], 'user')
@@ -241,6 +243,8 @@ def _field_pairs(record: Session, *, with_user: bool = True) -> list[str]:
         record.device,
         "data",
         json.dumps(record.data, separators=(",", ":")),
+        "rotated",
+        "1" if record.rotated else "0",
     ]
     if with_user and record.user_id is not None:
         pairs += ["user", record.user_id]
@@ -258,4 +262,5 @@ def _record(id_hash: str, fields: dict[str, str]) -> Session | None:
         expires_at=float(fields["expires_at"]),
         device=fields["device"],
         data=json.loads(fields["data"]),
+        rotated=fields.get("rotated") == "1",
     )
