@@ -16,7 +16,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-LESSONS = sorted(NOTEBOOKS.glob("0[0-4]-*.ipynb"))
+LESSONS = sorted(NOTEBOOKS.glob("0[0-5]-*.ipynb"))
 
 
 def _parts(notebook) -> tuple[list[int], list[list[int]], list[int]]:
