@@ -16,6 +16,6 @@ from flask import Blueprint
 
 
 def insecure_blueprints() -> list[Blueprint]:
-    from demo_server.vulnerable import cookies, sessions, signed, tokens
+    from demo_server.vulnerable import bank, browser, cookies, sessions, signed, tokens
 
-    return [cookies.bp, signed.bp, tokens.bp, sessions.bp]
+    return [cookies.bp, signed.bp, tokens.bp, sessions.bp, browser.bp, bank.bp]
