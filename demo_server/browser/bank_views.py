@@ -24,7 +24,7 @@ from werkzeug.exceptions import BadRequest, Conflict, Unauthorized
 
 from demo_server.browser import bank_session, forgery
 from demo_server.browser.bank import MAX_TRANSFER, TransferRefused
-from demo_server.browser.pages import html_page
+from demo_server.browser.pages import BANK_BANNER, html_page
 from demo_server.browser.service import csrf
 from demo_server.context import bank, users
 from demo_server.sessions.stores import Session
@@ -32,7 +32,6 @@ from demo_server.web.request_input import MAX_FIELD_LENGTH
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
 
-BANNER = "🏦 Sessions, Live bank"
 TRANSFER_ROUTES = {
     "token": "/bank/transfer",
     "handmade": "/bank/handmade-token/transfer",
@@ -69,7 +68,7 @@ def login_form(action: str):
         "<label>Password <input name=password type=password></label><br>"
         "<button id=login>Log in</button></form>"
     ).format(action=action, token=generate_csrf())
-    return html_page("bank: log in", body, banner=BANNER)
+    return html_page("bank: log in", body, banner=BANK_BANNER)
 
 
 # --- the account ---------------------------------------------------------------
@@ -99,7 +98,7 @@ def account():
         action=TRANSFER_ROUTES[via],
         hidden=hidden,
     )
-    return html_page("bank: your account", body, banner=BANNER)
+    return html_page("bank: your account", body, banner=BANK_BANNER)
 
 
 @bp.get("/me")
@@ -154,7 +153,7 @@ def make_transfer(session: Session, *, via: str, values: Callable[[str], str | N
     body = Markup("<p id=receipt>Sent <b>{amount}</b> to <b>{to}</b>. Your balance: <b>{balance}</b></p>").format(
         amount=made.amount, to=made.recipient, balance=bank().balance(session.user_id)
     )
-    return html_page("bank: sent", body, banner=BANNER)
+    return html_page("bank: sent", body, banner=BANK_BANNER)
 
 
 def form_fields(*names: str, values: Callable[[str], str | None] | None = None) -> tuple[str, ...]:

@@ -18,6 +18,8 @@ KITS: dict[str, tuple[str, ...]] = {
     "httponly": ("visible=1", "hidden=1; HttpOnly"),
     # Step 4: one cookie per SameSite value.
     "samesite": ("strict=1; SameSite=Strict", "lax=1; SameSite=Lax", "none=1; SameSite=None; Secure", "unset=1"),
+    # Step 4: the unset cookie again, with a new value (a new cookie, to the browser).
+    "unset-renewed": ("unset=2",),
     # Step 6: Secure and the name prefixes, right and wrong, over plain http.
     "prefixes": (
         "plain=1",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Response, make_response, request
 from markupsafe import Markup
 
+BANK_BANNER = "Sessions, Live bank"
 STYLE = """
 body { font: 15px/1.4 system-ui, sans-serif; margin: 0; color: #1f2328; }
 header { padding: 8px 14px; color: #fff; font-weight: 600; }

@@ -22,6 +22,7 @@ class Arrival:
     method: str
     host: str
     path: str
+    cookie_header: str | None  # as it arrived
     cookies: tuple[tuple[str, str], ...]  # (name, value) in the order of the Cookie header
     sec_fetch_site: str | None
     sec_fetch_mode: str | None
@@ -51,6 +52,7 @@ class Recorder:
             method=request.method,
             host=request.host,
             path=request.path,
+            cookie_header=request.headers.get("Cookie"),
             cookies=tuple(request.cookies.items(multi=True)),
             sec_fetch_site=request.headers.get("Sec-Fetch-Site"),
             sec_fetch_mode=request.headers.get("Sec-Fetch-Mode"),

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, NotFound
 
 from demo_server.browser import kits
-from demo_server.browser.pages import html_page
+from demo_server.browser.pages import BANK_BANNER, html_page
 from demo_server.context import recorder
 
 bp = Blueprint("browser", __name__, url_prefix="/browser")
@@ -36,7 +36,6 @@ SEARCH_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-VICTIM_BANNER = "🏦 Sessions, Live bank"
 
 
 @bp.get("/cookies/<kit>")
@@ -47,7 +46,7 @@ def set_kit(kit: str):
         raise NotFound(f"no cookie kit {kit!r}; there are: {', '.join(kits.KITS)}") from None
     items = Markup("").join(Markup("<li><code>Set-Cookie: {}</code></li>").format(value) for value in values)
     response = html_page(
-        f"cookies: {kit}", Markup("<p>This page set:</p><ul>{}</ul>").format(items), banner=VICTIM_BANNER
+        f"cookies: {kit}", Markup("<p>This page set:</p><ul>{}</ul>").format(items), banner=BANK_BANNER
     )
     for value in values:
         response.headers.add("Set-Cookie", value)
@@ -69,7 +68,7 @@ def record(label: str):
         "<p>The server received <b>{method} {path}</b>.</p>"
         "<p>Cookies that came with it: <b>{cookies}</b><br>Sec-Fetch-Site: <b>{site}</b></p>"
     ).format(method=arrival.method, path=arrival.path, cookies=cookies, site=arrival.sec_fetch_site or "(none)")
-    return html_page(f"recorded {label}", body, banner=VICTIM_BANNER)
+    return html_page(f"recorded {label}", body, banner=BANK_BANNER)
 
 
 @bp.get("/recorded")
@@ -82,7 +81,7 @@ def recorded():
 
 @bp.get("/page")
 def empty_page():
-    return html_page("page", Markup("<p class=note>An empty page of this site.</p>"), banner=VICTIM_BANNER)
+    return html_page("page", Markup("<p class=note>An empty page of this site.</p>"), banner=BANK_BANNER)
 
 
 @bp.get("/search")
@@ -92,6 +91,6 @@ def search():
     body = Markup(
         "<form><input name=q value='{query}'> <button>Search</button></form><p>Results for <b>{query}</b>: none.</p>"
     )
-    response = html_page("search", body.format(query=query), banner=VICTIM_BANNER)
+    response = html_page("search", body.format(query=query), banner=BANK_BANNER)
     response.headers["Content-Security-Policy"] = SEARCH_POLICY
     return response

@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask import request
 from markupsafe import Markup
 
-from demo_server.browser.pages import html_page
-from demo_server.browser.views import MAX_QUERY, VICTIM_BANNER
+from demo_server.browser.pages import BANK_BANNER, html_page
+from demo_server.browser.views import MAX_QUERY
 from demo_server.vulnerable.labels import insecure, insecure_blueprint
 
 bp = insecure_blueprint("browser_vuln", __name__, url_prefix="/vuln/browser")
@@ -29,4 +29,4 @@ def search():
     query = request.args.get("q", "")[:MAX_QUERY]
     # THE FLAW: Markup() declares the query safe HTML, so nothing in it is escaped.
     body = Markup(f"<form><input name=q> <button>Search</button></form><p>Results for <b>{query}</b>: none.</p>")
-    return html_page("search", body, banner=VICTIM_BANNER)
+    return html_page("search", body, banner=BANK_BANNER)

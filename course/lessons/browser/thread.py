@@ -12,6 +12,7 @@ Playwright's own (``page.goto``, ``page.fill``, ``context.cookies()``,
 from __future__ import annotations
 
 import queue
+import re
 import threading
 from concurrent.futures import Future
 from typing import Any, Callable
@@ -21,6 +22,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 _STOP = object()
+# Playwright's message for a navigation nobody answered: "net::ERR_CONNECTION_REFUSED at http://...".
+REFUSED = re.compile(r"net::ERR_CONNECTION_REFUSED at (https?://[^/\s]+)")
 PLAYWRIGHT_TYPES = (SyncBase, EventContextManager, EventInfo)
 
 
@@ -32,7 +35,16 @@ class BrowserClosed(RuntimeError):
         return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
 
-CLOSED_MESSAGE = "this browser window was closed (Teardown, or a new Setup): run the Setup cell, then this step again"
+class NothingAnswers(RuntimeError):
+    """The browser found no server at the address (a demo server that was stopped)."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
+
+
+AGAIN = "run the Setup cell, then this step again"
+CLOSED_MESSAGE = f"this browser window was closed (Teardown, or a new Setup): {AGAIN}"
+REFUSED_MESSAGE = "nothing answers at {url} (was it stopped by the Teardown cell?): " + AGAIN
 
 
 class PlaywrightThread:
@@ -176,6 +188,10 @@ def _call_translating_closed(owner: PlaywrightThread, function: Callable, *args:
     try:
         return owner.call(function, *args, **kwargs)
     except PlaywrightError as error:
-        if "has been closed" in str(error) or "Connection closed" in str(error):
+        message = str(error)
+        if "has been closed" in message or "Connection closed" in message:
             raise BrowserClosed(CLOSED_MESSAGE) from None
+        refused = REFUSED.search(message)
+        if refused:
+            raise NothingAnswers(REFUSED_MESSAGE.format(url=refused.group(1))) from None
         raise
