@@ -4,7 +4,8 @@
 2. `course check` on one exercise notebook, wall time (target < 5 s);
 3. nbval validation time of each lesson and solution notebook;
 4. `course grade` on a class of five (complete, untouched, infinite loop,
-   syntax error, checks deleted), wall time with 2 jobs (target < 30 s).
+   syntax error, checks deleted), wall time with 2 jobs (target < 30 s);
+5. the JupyterLab UI test (lessons 01 and 04 run in Chromium), wall time (target < 90 s).
 
 Numbers go to stdout as a Markdown table (paste it into the README) and to
 bench/results-<date>.json (not committed).
@@ -92,6 +93,13 @@ def nbval_seconds(notebook: Path) -> float:
     )
 
 
+def lab_ui_test_seconds() -> float:
+    """tests/test_lab_ui.py on its own: make lab's JupyterLab, lessons 01 and 04, Run All in Chromium."""
+    return wall_seconds(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-o", "addopts=", "tests/test_lab_ui.py"]
+    )
+
+
 def grade_class_of_five_seconds() -> float:
     solution = nbformat.read(ROOT / "solutions" / "00-start-here.ipynb", as_version=4)
     done, stub = cb.complete(solution), cb.untouched(solution)
@@ -127,6 +135,7 @@ def main() -> int:
         wall_seconds([sys.executable, "-m", "course.cli", "check", "exercises/00-start-here.ipynb"]), 2
     )
     results["grade_class_of_five_s"] = round(grade_class_of_five_seconds(), 1)
+    results["lab_ui_test_s"] = round(lab_ui_test_seconds(), 1)
     notebooks = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
     results["nbval_s"] = {f"{p.parent.name}/{p.name}": round(nbval_seconds(p), 1) for p in notebooks}
 
@@ -143,6 +152,7 @@ def main() -> int:
     )
     print(f"| `course check exercises/00-start-here.ipynb` | {results['course_check_s']} s | < 5 s |")
     print(f"| `course grade`, class of five, 2 jobs | {results['grade_class_of_five_s']} s | < 30 s |")
+    print(f"| JupyterLab UI test: lessons 01 and 04 in Chromium | {results['lab_ui_test_s']} s | < 90 s |")
     for name, seconds in results["nbval_s"].items():
         print(f"| nbval `{name}` | {seconds} s | |")
     out = ROOT / "bench" / f"results-{results['date']}.json"
