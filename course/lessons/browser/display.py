@@ -15,10 +15,13 @@ from IPython.display import Image
 
 from course.lessons.browser.thread import Remote
 
+# A thin frame, so a screenshot does not look like part of the notebook (its buttons are not live).
+FRAME = "html { min-height: 100%; box-shadow: inset 0 0 0 2px #8c959f; }"
+
 
 def screenshot(page: Remote, *, full_page: bool = True) -> Image:
-    """What the tab shows now (the whole page), as a PNG the notebook displays."""
-    return Image(data=page.screenshot(full_page=full_page), format="png")
+    """What the tab shows now (the whole page), framed, as a PNG the notebook displays."""
+    return Image(data=page.screenshot(full_page=full_page, style=FRAME), format="png")
 
 
 @dataclass(frozen=True)
