@@ -1,4 +1,4 @@
-"""Checks for exercises/06-in-a-real-browser.ipynb: the checks attack the learner's bank in Chromium.
+"""Checks for lesson 06's exercise notebook: the checks attack the learner's bank in Chromium.
 
 Each check serves the course's exercise bank (course.lessons.browser.exercise_bank)
 with the learner's functions on 127.0.0.1, visits it as http://localhost:P in
