@@ -129,6 +129,15 @@ def test_handlers_and_context_managers_get_usable_objects(browser):
     tab.context.close()
 
 
+def test_a_notebook_sees_playwrights_own_methods_and_docs(browser):
+    import inspect
+
+    tab = browser.new_window()
+    assert "goto" in dir(tab), "tab completion lists the Page's methods"
+    assert "url" in inspect.signature(tab.goto).parameters and "Page.goto" in inspect.getdoc(tab.goto)
+    tab.context.close()
+
+
 def test_a_closed_browser_says_so_in_one_line():
     require_chromium()
     from course.lessons.browser import open_browser

@@ -11,6 +11,7 @@ Playwright's own (``page.goto``, ``page.fill``, ``context.cookies()``,
 
 from __future__ import annotations
 
+import inspect
 import queue
 import re
 import threading
@@ -129,6 +130,10 @@ class Remote:
     def __repr__(self) -> str:
         return self._owner.call(repr, self._target) if self._owner.alive else f"<closed {type(self._target).__name__}>"
 
+    def __dir__(self) -> list[str]:
+        # Tab completion in a notebook lists Playwright's own methods.
+        return dir(self._target)
+
     def _run(self, function: Callable, *args: Any) -> Any:
         return wrap(_call_translating_closed(self._owner, function, *args), self._owner)
 
@@ -149,6 +154,15 @@ class RemoteMethod:
 
     def __repr__(self) -> str:
         return f"<remote {getattr(self._method, '__qualname__', 'method')}>"
+
+    # `tab.goto?` in a notebook shows Playwright's own documentation and signature.
+    @property
+    def __doc__(self) -> str | None:  # type: ignore[override]
+        return self._method.__doc__
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        return inspect.signature(self._method)
 
 
 def wrap(value: Any, owner: PlaywrightThread) -> Any:
