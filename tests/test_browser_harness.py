@@ -91,6 +91,36 @@ def test_no_browser_is_one_line_that_says_what_to_do():
     assert len(rendered) == 1 and "make browser" in rendered[0] and "`chromium`" in rendered[0]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/form?action=http://example.com/transfer",
+        "/link?href=https://localhost:1/",
+        "/link?href=http://localhost:1@example.com/",
+        "/fetch?url=http://10.0.0.1:80/",
+        "/image?url=javascript:alert(1)",
+        "/form",
+    ],
+)
+def test_the_attacker_site_points_the_browser_only_at_loopback(url):
+    from course.lessons.browser.attacker import create_attacker_app
+
+    answer = create_attacker_app().test_client().get(url)
+    assert answer.status_code == 400 and "loopback" in answer.json["error"]
+
+
+def test_the_attacker_site_keeps_its_loot_and_escapes_what_it_reflects():
+    from course.lessons.browser.attacker import create_attacker_app
+
+    app = create_attacker_app()
+    client = app.test_client()
+    assert client.get("/steal?cookies=a%3D1&token=t").status_code == 200
+    assert app.extensions["loot"].since(0) == [{"cookies": "a=1", "token": "t"}]
+    page = client.get("/form?action=http://localhost:1/x&to=%3Cscript%3E").get_data(as_text=True)
+    assert "value='&lt;script&gt;'" in page
+    assert client.get("/toss?kit=nope").status_code == 404
+
+
 # --- with Chromium ---------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from demo_server.browser.kits import ACCOUNT_PATH
 from demo_server.browser.views import PIXEL
 from demo_server.clock import ManualClock
 from demo_server.runner import DemoServer, serve_app
+from demo_server.web.errors import register_error_handlers
 
 BANNER = "Totally legit prizes (the attacker's site)"
 COLOUR = "#b42318"
@@ -72,6 +73,7 @@ def create_attacker_app() -> Flask:
     app.extensions[context.CLOCK] = ManualClock()  # the demo server's handler dates responses by it
     loot = Loot()
     app.extensions["loot"] = loot
+    register_error_handlers(app)  # errors are JSON, as the demo server's are
 
     def page(title: str, body: Markup) -> str:
         return str(
