@@ -12,7 +12,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help lab test test-fast fuzz notebooks exercises check bench lock clean
+.PHONY: help lab test test-fast fuzz notebooks exercises check bench lock clean browser
 
 help:
 	@echo "make lab        start JupyterLab on the first lesson (sets up .venv on first use)"
@@ -22,6 +22,7 @@ help:
 	@echo "make exercises  regenerate exercises/ from solutions/ (maintainers)"
 	@echo "make notebooks  re-run every lesson and solution notebook in a fresh kernel (maintainers)"
 	@echo "make bench      measure server start-up and notebook validation times"
+	@echo "make browser    download Playwright's Chromium for lesson 06 (needs the network once)"
 	@echo "make lock       re-pin requirements.lock from pyproject.toml (maintainers)"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -72,6 +73,11 @@ exercises: $(STAMP)
 # make check NOTEBOOK=exercises/01-cookies-exercises.ipynb HINT=1
 check: $(STAMP)
 	@COURSE_CHECK_COMMAND="make check" $(BIN)/course check $(if $(HINT),--hint $(HINT)) $(NOTEBOOK) || [ $$? -eq 1 ]
+
+# Lesson 06 drives a real Chromium. The system's (Debian/Ubuntu: apt install chromium) is found
+# by itself; this downloads Playwright's own instead, once, for machines without one.
+browser: $(STAMP)
+	$(BIN)/python -m playwright install chromium
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -12,6 +12,7 @@
 8. lesson 05 (the attack lab), Restart & Run All in a fresh kernel, wall time (target < 60 s).
 9. lesson 07: the course's Redis session store against Flask-Session's Redis
    interface, same Redis server, 8 concurrent threads (target ratio >= 1.0).
+10. the JupyterLab UI test (lessons 01 and 04 run in Chromium), wall time (target < 90 s).
 
 Numbers go to stdout as a Markdown table (paste it into the README) and to
 bench/results-<date>.json (not committed).
@@ -211,6 +212,13 @@ def run_all_seconds(notebook: Path) -> float:
     return time.perf_counter() - started
 
 
+def lab_ui_test_seconds() -> float:
+    """tests/test_lab_ui.py on its own: make lab's JupyterLab, lessons 01 and 04, Run All in Chromium."""
+    return wall_seconds(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-o", "addopts=", "tests/test_lab_ui.py"]
+    )
+
+
 def grade_class_of_five_seconds() -> float:
     solution = nbformat.read(ROOT / "solutions" / "00-start-here.ipynb", as_version=4)
     done, stub = cb.complete(solution), cb.untouched(solution)
@@ -391,6 +399,7 @@ def main() -> int:
     )
     results["grade_class_of_five_s"] = round(grade_class_of_five_seconds(), 1)
     results["lesson_05_run_all_s"] = round(run_all_seconds(ROOT / "notebooks" / "05-common-mistakes.ipynb"), 1)
+    results["lab_ui_test_s"] = round(lab_ui_test_seconds(), 1)
     notebooks = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
     results["nbval_s"] = {f"{p.parent.name}/{p.name}": round(nbval_seconds(p), 1) for p in notebooks}
     results["redis_store_vs_flask_session"] = redis_store_vs_flask_session()
@@ -424,6 +433,7 @@ def main() -> int:
     print(f"| `course check exercises/00-start-here-exercises.ipynb` | {results['course_check_s']} s | < 5 s |")
     print(f"| `course grade`, class of five, 2 jobs | {results['grade_class_of_five_s']} s | < 30 s |")
     print(f"| lesson 05 (attack lab), Restart & Run All | {results['lesson_05_run_all_s']} s | < 60 s |")
+    print(f"| JupyterLab UI test: lessons 01 and 04 in Chromium | {results['lab_ui_test_s']} s | < 90 s |")
     for name, seconds in results["nbval_s"].items():
         print(f"| nbval `{name}` | {seconds} s | |")
     print(redis_store_vs_flask_session_row(results["redis_store_vs_flask_session"]))

@@ -9,6 +9,9 @@ from flask import Flask, jsonify
 
 from demo_server import context, mistakes, users
 from demo_server.basics import views as basics
+from demo_server.browser import bank_views
+from demo_server.browser import service as browser_service
+from demo_server.browser import views as browser
 from demo_server.clock import ManualClock
 from demo_server.cookies import views as cookies
 from demo_server.scale import keyset, shared_store
@@ -64,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     shared_store.init_app(app)  # where shared state lives: STORE (lesson 07)
     sessions_service.init_app(app)  # the server-side session store (lesson 03)
     tokens_service.init_app(app)  # JWT keys, deny-list and refresh families (lesson 04)
+    browser_service.init_app(app)  # request recorder, bank, Flask-WTF's CSRFProtect (lesson 06)
     # Flask's signed session cookie, timestamped by that clock (lesson 02 prints them).
     app.session_interface = ClockedSessionInterface()
     register_error_handlers(app)
@@ -72,7 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         name = str(app.config["INSTANCE_NAME"])
         app.after_request(lambda response: _served_by(response, name))
 
-    for blueprint in (basics.bp, cookies.bp, signed.bp, tokens.bp, sessions.bp):
+    for blueprint in (basics.bp, cookies.bp, signed.bp, tokens.bp, sessions.bp, browser.bp, bank_views.bp):
         app.register_blueprint(blueprint)
     mistakes.init_app(app)  # lesson 05's fixed twins, and the access log
     if app.config["INSECURE_DEMOS"]:

@@ -15,14 +15,18 @@ VERSION = "5.0.0"
 CITATION = re.compile(r"\bv5\.0\.0-(\d+)\.(\d+)\.(\d+)\b")
 
 CITED: dict[str, str] = {
+    "v5.0.0-1.2.1": "output is encoded for its context (HTML, attributes, headers), so data cannot become markup",
     "v5.0.0-3.3.1": "cookies are Secure, and named with the __Host- or else the __Secure- prefix",
     "v5.0.0-3.3.2": "each cookie's SameSite value fits what the cookie is for",
     "v5.0.0-3.3.3": "cookies carry the __Host- prefix unless they must be shared with other hosts",
     "v5.0.0-3.3.4": "cookies scripts need not read (session tokens) are HttpOnly and set only by Set-Cookie",
     "v5.0.0-3.3.5": "a cookie's name and value together stay within 4096 bytes",
     "v5.0.0-3.4.1": "every response sends HSTS for at least a year (with subdomains from L2)",
+    "v5.0.0-3.4.3": "a Content-Security-Policy limits what the page may load and run (object-src and base-uri 'none')",
     "v5.0.0-3.4.5": "a referrer policy keeps sensitive URL data from reaching third parties",
     "v5.0.0-3.5.1": "cross-site requests to sensitive functions are refused (anti-forgery tokens or a custom header)",
+    "v5.0.0-3.5.3": "sensitive functions use POST, PUT, PATCH or DELETE, never GET (or check Sec-Fetch-*)",
+    "v5.0.0-3.5.4": "separate applications live on separate host names (same-origin policy, cookie scoping)",
     "v5.0.0-4.1.2": "only pages for browsers redirect from http to https; APIs do not quietly redirect",
     "v5.0.0-4.1.3": "headers an intermediary sets (X-Forwarded-For...) cannot be overridden by the user",
     "v5.0.0-6.1.1": "documented rate limiting against brute force that does not allow malicious lockout",

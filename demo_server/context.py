@@ -1,5 +1,5 @@
-"""The app's services, one accessor each: the clock, the users, the session store, the tokens
-and the shared store they may keep state in.
+"""The app's services, one accessor each: the clock, the users, the session store, the tokens,
+the shared store they may keep state in, and lesson 06's request recorder and bank.
 
 ``create_app`` installs every one of them (see ``demo_server.app``), the way
 Flask's tutorial calls ``db.init_app(app)``. Inside a request, views call
@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from flask import Flask, current_app
 
 if TYPE_CHECKING:
+    from demo_server.browser.bank import Bank
+    from demo_server.browser.recorder import Recorder
     from demo_server.clock import Clock
     from demo_server.scale.keyset import KeySet
     from demo_server.scale.shared_store import SharedStore
@@ -29,6 +31,8 @@ SESSION_STORE = "demo_server.session_store"
 TOKENS = "demo_server.tokens"
 SHARED_STORE = "demo_server.shared_store"
 KEY_SET = "demo_server.key_set"
+RECORDER = "demo_server.browser_recorder"
+BANK = "demo_server.bank"
 
 
 def clock(app: Flask | None = None) -> Clock:
@@ -59,6 +63,16 @@ def shared_store(app: Flask | None = None) -> SharedStore:
 def key_set(app: Flask | None = None) -> KeySet | None:
     """The shared key set the app loaded (KEY_SET, lesson 07), or None."""
     return (app or current_app).extensions.get(KEY_SET)
+
+
+def recorder(app: Flask | None = None) -> Recorder:
+    """What reached the server's recording routes (lesson 06, see demo_server.browser.recorder)."""
+    return _service(RECORDER, app)
+
+
+def bank(app: Flask | None = None) -> Bank:
+    """The accounts lesson 06 attacks (see demo_server.browser.bank)."""
+    return _service(BANK, app)
 
 
 def _service(key: str, app: Flask | None):

@@ -16,9 +16,9 @@ from flask import Blueprint
 
 
 def insecure_blueprints() -> list[Blueprint]:
-    from demo_server.vulnerable import cookies, sessions, signed, tokens
+    from demo_server.vulnerable import bank, browser, cookies, sessions, signed, tokens
 
-    return [cookies.bp, signed.bp, tokens.bp, sessions.bp, *lesson_05_blueprints()]
+    return [cookies.bp, signed.bp, tokens.bp, sessions.bp, browser.bp, bank.bp, *lesson_05_blueprints()]
 
 
 def lesson_05_blueprints() -> list[Blueprint]:
