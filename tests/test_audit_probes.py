@@ -39,8 +39,10 @@ def ids(report) -> dict[str, Severity]:
 
 
 def test_sequential_ids_are_found():
-    found = ids(audit(create_id_app("sequential")))
+    report = audit(create_id_app("sequential"))
+    found = ids(report)
     assert found["ids/sequential"] is Severity.HIGH
+    assert next(f for f in report.findings if f.id == "ids/sequential").cwe == "CWE-340", "predictable identifiers"
     assert found["ids/short"] is Severity.HIGH, "s1001, s1002, ...: a few digits vary"
 
 
@@ -89,7 +91,10 @@ def test_a_logout_that_only_clears_the_cookie_of_a_server_session_is_high():
 
 
 def test_a_page_public_caches_may_keep_is_medium():
-    assert ids(audit(create_id_app("strong")))["cache/shared"] is Severity.MEDIUM
+    shared = next(f for f in audit(create_id_app("strong")).findings if f.id == "cache/shared")
+    assert shared.severity is Severity.MEDIUM
+    assert shared.cwe == "CWE-524", "a cache other users share, not the browser's own (CWE-525)"
+    assert "lesson 05, step 10" in str(shared.fix.lesson)
 
 
 def test_cross_site_logout_and_a_text_plain_login_are_csrf():
@@ -105,6 +110,7 @@ def test_different_answers_for_unknown_user_and_wrong_password():
     enumeration = next(f for f in report.findings if f.id == "login/enumeration")
     assert enumeration.title.endswith(": its status and body differ")
     assert "<<< 404 NOT FOUND" in enumeration.evidence and "<<< 401 UNAUTHORIZED" in enumeration.evidence
+    assert "lesson 05, step 8" in str(enumeration.fix.lesson)
 
 
 # --- tokens ----------------------------------------------------------------------
@@ -124,6 +130,7 @@ def test_a_random_hs256_secret_with_exp_passes():
     report = audit(create_token_app("k" + "9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c"))
     assert [f.id for f in report.findings if f.id.startswith("token/")] == []
     assert "a token with alg 'none' was refused" in report.passed
+    assert "a token whose 'kid' names /dev/null, signed with an empty key, was refused" in report.passed
 
 
 def test_a_server_that_only_decodes_tokens():
@@ -145,6 +152,24 @@ def test_a_password_in_a_base64_json_cookie():
     assert found["identity/password-in-session"] is Severity.HIGH
     assert found["identity/forgeable"] is Severity.HIGH
     assert ACCOUNTS["alice"] not in "\n".join(line for f in report.findings for line in f.evidence)
+    assert "lesson 05, step 1 " in str(next(f for f in report.findings if f.id.endswith("in-session")).fix.lesson)
+
+
+def test_a_password_that_only_rides_along_is_not_the_proof_of_login():
+    assert "identity/password-is-the-session" not in ids(audit(create_cookie_state_app()))
+
+
+def test_a_password_hash_in_a_base64_json_cookie():
+    report = audit(create_cookie_state_app(keep="password_hash"))
+    found = {f.id: f for f in report.findings}
+    assert "identity/password-in-session" not in found
+    hashed = found["identity/password-hash-in-session"]
+    assert hashed.severity is Severity.HIGH and hashed.cwe == "CWE-315"
+
+
+def test_a_cookie_without_a_password_or_its_hash_has_no_such_finding():
+    found = ids(audit(create_id_app("strong")))
+    assert not {"identity/password-in-session", "identity/password-hash-in-session"} & set(found)
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,12 @@ JWT_ALLOW_LIST = LessonStep("04", 4, "The algorithm allow-list: `alg: none` and 
 JWT_KEYS = LessonStep("04", 5, "Public keys: EdDSA, JWKS and `kid`, and rotating keys")
 JWT_LOGOUT = LessonStep("04", 7, "Logout, a deny-list, and why revocation costs a lookup again")
 
-# Lessons 05 and 06 are being written; their steps are named once they exist.
-COMMON_MISTAKES = LessonStep("05", None)
+PASSWORD_IN_COOKIE = LessonStep("05", 1, "Station 1: a password in a cookie")
+PREDICTABLE_IDS = LessonStep("05", 5, "Station 5: predictable session IDs")
+USER_ENUMERATION = LessonStep("05", 8, "Station 8: a login that says who has an account")
+SHARED_CACHE = LessonStep("05", 10, "Station 10: a logged-in page in a shared cache")
+HEADER_KEYS = LessonStep("05", 11, "Station 11: the token chooses its own key")
+PAYLOAD_SECRETS = LessonStep("05", 12, "Station 12: secrets in a token's payload")
+
+# Lesson 06 is being written; its steps are named once they exist.
 IN_A_REAL_BROWSER = LessonStep("06", None)

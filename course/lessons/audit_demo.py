@@ -50,6 +50,9 @@ class DemoLogin:
 class Twin:
     vulnerable: DemoLogin
     fixed: DemoLogin
+    # What the audit must give the vulnerable side, with the label's CWE: HIGH, unless the flaw is one the
+    # audit rates lower by design (enumeration and caching leak information rather than hand over a session).
+    severity: Severity = Severity.HIGH
 
 
 ALICE = ("alice", DEMO_USERS["alice"])
@@ -70,6 +73,45 @@ FIXATION = Twin(  # lesson 03: a login that keeps the ID the browser arrived wit
     DemoLogin("/sessions/login", "/sessions/me", "/sessions/logout", *ALICE),
 )
 
+SESSIONS = ("/sessions/login", "/sessions/me", "/sessions/logout")
+LESSON_03 = DemoLogin(*SESSIONS, *ALICE)  # the fixed twin of most of lesson 05's stations
+LESSON_04 = DemoLogin("/jwt/login", "/jwt/me", "/jwt/logout", *ALICE)
+ADMIN = ("admin", DEMO_USERS["admin"])  # the admin pages answer 200 only to the admin
+
+PASSWORD_COOKIE = Twin(  # lesson 05: the password itself in a "remember me" cookie
+    DemoLogin("/vuln/password-cookie/login", "/vuln/password-cookie/me", None, *ALICE), LESSON_03
+)
+COUNTER_IDS = Twin(  # lesson 05: session IDs from a counter
+    DemoLogin("/vuln/predictable-ids/counter-login", "/vuln/predictable-ids/me", None, *ALICE), LESSON_03
+)
+TIME_IDS = Twin(  # lesson 05: session IDs from md5(user:time)
+    DemoLogin("/vuln/predictable-ids/time-login", "/vuln/predictable-ids/me", None, *ALICE), LESSON_03
+)
+COOKIE_ONLY_LOGOUT = Twin(  # lesson 05: logout that only clears the browser's cookie
+    DemoLogin("/sessions/login", "/sessions/me", "/vuln/cookie-only-logout/sessions", *ALICE), LESSON_03
+)
+CLIENT_ROLE_TOKEN = Twin(  # lesson 05: the role in a JWT signed with a word-list key
+    DemoLogin("/vuln/client-roles/jwt-login", "/vuln/client-roles/jwt-admin", None, *ADMIN),
+    DemoLogin("/jwt/login", "/mistakes/roles/admin", "/jwt/logout", *ADMIN),
+)
+PAYLOAD_SECRETS_JWT = Twin(  # lesson 05: e-mail and password hash in a JWT's payload
+    DemoLogin("/vuln/payload-secrets/jwt-login", "/vuln/jwt/me", None, *ALICE), LESSON_04
+)
+EMBEDDED_JWK = Twin(  # lesson 05: a verifier that takes the key from the token's 'jwk' header
+    DemoLogin("/jwt/login", "/vuln/jwt-header-keys/jwk", "/jwt/logout", *ALICE), LESSON_04
+)
+KEY_FILE_KID = Twin(  # lesson 05: ... from the file the token's 'kid' names
+    DemoLogin("/jwt/login", "/vuln/jwt-header-keys/kid", "/jwt/logout", *ALICE), LESSON_04
+)
+ENUMERATION = Twin(  # lesson 05: "no such user" and "wrong password" told apart
+    DemoLogin("/vuln/enumeration/login", "/sessions/me", "/sessions/logout", *ALICE), LESSON_03, Severity.MEDIUM
+)
+SHARED_CACHE = Twin(  # lesson 05: a logged-in page marked Cache-Control: public
+    DemoLogin("/sessions/login", "/vuln/cache/account", "/sessions/logout", *ALICE),
+    DemoLogin("/sessions/login", "/mistakes/cache/account", "/sessions/logout", *ALICE),
+    Severity.MEDIUM,
+)
+
 # Every login-style route of GET /insecure, and the twin that audits it.
 LOGIN_TWINS: dict[str, Twin] = {
     "/seed/api/login": ARTICLE,
@@ -78,10 +120,54 @@ LOGIN_TWINS: dict[str, Twin] = {
     "/vuln/signed/profile": WEAK_KEY,
     "/vuln/jwt/me": ALGORITHM_FROM_TOKEN,
     "/vuln/sessions/login": FIXATION,
+    "/vuln/password-cookie/login": PASSWORD_COOKIE,
+    "/vuln/password-cookie/me": PASSWORD_COOKIE,
+    "/vuln/predictable-ids/counter-login": COUNTER_IDS,
+    "/vuln/predictable-ids/time-login": TIME_IDS,
+    "/vuln/predictable-ids/me": COUNTER_IDS,
+    "/vuln/cookie-only-logout/sessions": COOKIE_ONLY_LOGOUT,
+    "/vuln/client-roles/jwt-login": CLIENT_ROLE_TOKEN,
+    "/vuln/payload-secrets/jwt-login": PAYLOAD_SECRETS_JWT,
+    "/vuln/jwt-header-keys/jwk": EMBEDDED_JWK,
+    "/vuln/jwt-header-keys/kid": KEY_FILE_KID,
+    "/vuln/enumeration/login": ENUMERATION,
+    "/vuln/cache/account": SHARED_CACHE,
 }
 # Vulnerable routes that are not a login the audit can walk through, and why.
 NOT_LOGIN_STYLE: dict[str, str] = {
     "/vuln/sessions/cookie-cart": "a cart kept in a cookie (lost updates), not a login: exercise 08.2 writes its probe",
+    "/vuln/no-expiry/login": "sessions that never end on the server: it shows only once hours pass on the server's "
+    "clock, and a black-box audit cannot wait that long",
+    "/vuln/no-expiry/me": "the same: no idle or absolute timeout shows only after the timeouts would have passed",
+    "/vuln/cookie-only-logout/jwt": "a bearer token's logout: the audit finds a token that outlives its logout, but "
+    "rates it medium by design (a JWT is valid until exp unless the server keeps a deny-list); lesson 05 attacks it",
+    "/vuln/jwt-header-keys/jku": "a verifier that downloads the key set named in the token: proving it needs a key "
+    "set served from a URL of the attacker's, and the audit sends requests to the audited app only",
+    "/vuln/url-session/login": "the session ID travels in a URL, not a cookie or an Authorization header: the audit "
+    "follows cookie and bearer sessions only",
+    "/vuln/url-session/account": "the same: the ID is read from the query string, which the audit does not send",
+    "/vuln/csrf/email": "a state-changing route the audit is not told about: its CSRF probe tries only the login and "
+    "logout routes, and rates cross-site requests medium by design",
+    "/vuln/no-https/login": "plain http: on loopback the audit can only note a missing Secure attribute or HSTS; it "
+    "needs TLS and a network attacker to show",
+    "/vuln/no-https/me": "the same: a cookie sent over plain http needs TLS (and a network in between) to tell apart",
+    "/vuln/no-rotation/sudo": "re-entering the password to raise privileges, a second step after login that the "
+    "audit does not take",
+    "/vuln/no-rotation/password": "a password change that leaves other sessions alive: it needs a second session of "
+    "the same user and a password change, which an audit must not make",
+    "/vuln/brute-force/login": "unlimited password guessing: proving it takes many failed logins, and the audit "
+    "sends a bounded number of requests and never guesses passwords",
+    "/vuln/client-roles/login": "a role cookie that the admin page believes: proving it needs an account without the "
+    "role to raise, and the audit logs in as one user and never tries to change what it may do",
+    "/vuln/client-roles/admin": "the same: role=admin written by a non-admin's client needs a second, unprivileged "
+    "account",
+    "/vuln/client-roles/jwt-admin": "a role claim the admin page believes: raising it needs an unprivileged account; "
+    "the audit finds the guessable key (CWE-1391) through /vuln/client-roles/jwt-login",
+    "/vuln/payload-secrets/cookie-login": "a login with no profile route of its own: no demo route answers 200 to the "
+    "Flask session it writes (lesson 02's /signed/profile knows only lesson 02's accounts); on an app whose profile "
+    "reads it, the audit's identity/password-hash-in-session finds the hash",
+    "/vuln/brute-force/login-behind-proxy": "a limit keyed on X-Forwarded-For: it needs a proxy in front and many "
+    "failed logins",
 }
 
 

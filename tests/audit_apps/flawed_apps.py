@@ -26,6 +26,7 @@ import uuid
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import Flask, jsonify, request
+from werkzeug.security import generate_password_hash
 
 from course.lessons.by_hand.jwt_hs256 import b64url_decode, b64url_encode
 
@@ -144,7 +145,8 @@ def _verified(token: str, key: bytes, trust_jwk: bool) -> dict | None:
     return claims
 
 
-def create_cookie_state_app() -> Flask:
+def create_cookie_state_app(*, keep: str = "password") -> Flask:
+    """keep="password": the password itself in the cookie; keep="password_hash": its werkzeug hash instead."""
     app = Flask(__name__)
 
     @app.post("/login")
@@ -152,7 +154,8 @@ def create_cookie_state_app() -> Flask:
         body = request.get_json(silent=True) or {}
         if ACCOUNTS.get(body.get("username")) != body.get("password"):
             return jsonify({"error": "wrong username or password"}), 401
-        state = {"user": body["username"], "password": body["password"], "role": "user"}  # THE FLAW
+        secret = body["password"] if keep == "password" else generate_password_hash(body["password"])
+        state = {"user": body["username"], keep: secret, "role": "user"}  # THE FLAW
         response = jsonify({"message": "logged in"})
         response.set_cookie(
             "state", base64.b64encode(json.dumps(state).encode()).decode(), httponly=True, samesite="Lax"

@@ -23,7 +23,7 @@ def run(ctx: AuditContext) -> ProbeOutcome:
         outcome.passed.append("the authenticated profile says Cache-Control: no-store")
         return outcome
     evidence = tuple(ctx.evidence.of(response, "the profile, with the audit's session", body=False))
-    fix = Fix("Send Cache-Control: no-store on every authenticated response.", lessons.COMMON_MISTAKES)
+    fix = Fix("Send Cache-Control: no-store on every authenticated response.", lessons.SHARED_CACHE)
     said = f"Cache-Control: {header}" if header else "no Cache-Control"
     if directives & {"public", "s-maxage"}:
         outcome.add(
@@ -32,7 +32,7 @@ def run(ctx: AuditContext) -> ProbeOutcome:
                 severity=Severity.MEDIUM,
                 title=f"The authenticated profile may be stored by shared caches ({said})",
                 asvs="v5.0.0-14.2.2",
-                cwe="CWE-525",
+                cwe="CWE-524",  # a cache other users share; CWE-525 is the browser's own
                 route=ctx.options.profile,
                 detail="A proxy or CDN may keep this user's page and hand it to the next visitor.",
                 evidence=evidence,

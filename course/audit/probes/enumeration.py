@@ -49,7 +49,7 @@ def run(ctx: AuditContext) -> ProbeOutcome:
             ),
             fix=Fix(
                 "Answer every failed login the same way (status, body, redirect), e.g. 'wrong username or password'.",
-                lessons.COMMON_MISTAKES,
+                lessons.USER_ENUMERATION,
             ),
         )
     )

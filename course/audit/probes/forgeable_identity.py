@@ -9,6 +9,8 @@ Signed values (Flask's cookie, JWTs) are left to the signed_sessions and tokens 
 
 from __future__ import annotations
 
+import re
+
 from course.audit import lessons
 from course.audit.context import AuditContext
 from course.audit.findings import Finding, Fix, ProbeOutcome, Severity
@@ -16,6 +18,8 @@ from course.audit.findings import Finding, Fix, ProbeOutcome, Severity
 NAME = "forgeable identity"
 FORGED_FIELD = ("course_audit", "forged")  # a field no server ever issued
 INVENTED_VALUE = "course-audit-invented-value"
+# The stored-hash formats of werkzeug, passlib/bcrypt and argon2: what a user table holds.
+PASSWORD_HASH = re.compile(r"(?:scrypt|pbkdf2):[a-z0-9:]+\$\S+\$[0-9a-f]{16,}|\$2[aby]\$\d\d\$|\$argon2(?:id|i|d)\$")
 SIGNED_KINDS = ("flask", "signed", "jwt")
 UNSIGNED_READABLE = ("identity", "json", "base64-json", "base64-text")
 
@@ -84,27 +88,68 @@ def _write_it_yourself(ctx: AuditContext, outcome: ProbeOutcome) -> None:
 
 def _password_inside(ctx: AuditContext, outcome: ProbeOutcome) -> None:
     password, value = ctx.options.password, ctx.session_value
-    if len(password) < 4:  # a shorter one turns up by chance
-        return
     readable = str(value.content) if value.content is not None else ""
-    if password in ctx.credential.value or password in readable:
-        outcome.add(
-            Finding(
-                id="identity/password-in-session",
-                severity=Severity.HIGH,
-                title=f"The password travels in the session ({ctx.credential.where})",
-                asvs="v5.0.0-14.3.3",
-                cwe="CWE-315",
-                route=ctx.options.login,
-                detail="Whoever sees the cookie (a log, a proxy, a browser extension, an XSS) learns the password "
-                "itself, which outlives every session.",
-                evidence=tuple(ctx.evidence.of(ctx.setup.answer.response, "the login's answer", body=False)),
-                fix=Fix(
-                    "Never put a password (or its hash) in a cookie or token: a session needs only an opaque ID.",
-                    lessons.COMMON_MISTAKES,
-                ),
-            )
+    # A shorter password turns up by chance; a hash is found by its scheme's prefix.
+    if len(password) >= 4 and (password in ctx.credential.value or password in readable):
+        what = "password"
+    elif PASSWORD_HASH.search(readable):
+        what = "password hash"
+    else:
+        return
+    outcome.add(
+        Finding(
+            id="identity/password-in-session" if what == "password" else "identity/password-hash-in-session",
+            severity=Severity.HIGH,
+            title=f"The {what} travels in the session ({ctx.credential.where})",
+            asvs="v5.0.0-14.3.3",
+            # A token is read by whoever holds it (CWE-312); a cookie also sits in the browser's jar (CWE-315).
+            cwe="CWE-312" if ctx.credential.bearer is not None else "CWE-315",
+            route=ctx.options.login,
+            detail=f"Whoever sees the {'token' if ctx.credential.bearer is not None else 'cookie'} (a log, a proxy, a "
+            f"browser extension, an XSS) learns the {what}, which outlives every session"
+            + (" and can be cracked offline." if what == "password hash" else "."),
+            evidence=tuple(ctx.evidence.of(ctx.setup.answer.response, "the login's answer", body=False)),
+            fix=Fix(
+                "Never put a password (or its hash) in a cookie or token: a session needs only an opaque ID.",
+                lessons.PAYLOAD_SECRETS if what == "password hash" else lessons.PASSWORD_IN_COOKIE,
+            ),
         )
+    )
+    if what == "password":
+        _password_is_the_proof(ctx, outcome)
+
+
+def _password_is_the_proof(ctx: AuditContext, outcome: ProbeOutcome) -> None:
+    """Does the profile check the password in the session on every request? A wrong one in its place tells."""
+    value, password = ctx.session_value, ctx.options.password
+    content = value.content
+    if isinstance(content, str) and password in content:
+        wrong = value.rebuilt(content.replace(password, password[::-1] + "-wrong"))
+    elif isinstance(content, dict) and password in content.values():
+        wrong = value.rebuilt({k: password[::-1] + "-wrong" if v == password else v for k, v in content.items()})
+    else:
+        return
+    if wrong is None:
+        return
+    works, response = ctx.works(ctx.credential.replaced(wrong))
+    if works:
+        return  # the password only rides along; the finding above says enough
+    outcome.add(
+        Finding(
+            id="identity/password-is-the-session",
+            severity=Severity.HIGH,
+            title="The profile takes the password in the session as the proof of login, on every request",
+            asvs="v5.0.0-14.3.3",
+            cwe="CWE-522",
+            route=ctx.options.profile,
+            detail="The same session with a wrong password in it is refused: the credential itself is the session "
+            "token, so every copy of the session is the password.",
+            evidence=tuple(ctx.evidence.of(response, "the same session, a wrong password in place of the right one")),
+            fix=Fix(
+                "Check the password once, at login, and send only an opaque session ID.", lessons.PASSWORD_IN_COOKIE
+            ),
+        )
+    )
 
 
 def _decoy(ctx: AuditContext, outcome: ProbeOutcome) -> None:

@@ -134,6 +134,7 @@ def run(ctx: AuditContext) -> ProbeOutcome:
             severity=Severity.HIGH,
             title="Session IDs count up: each login's ID follows the last one",
             detail="Whoever has one ID can compute the next and the previous ones, and take those sessions.",
+            cwe="CWE-340",  # predictable identifiers: the next one is known, whatever the randomness elsewhere
         )
     if result.time_derived:
         finding(

@@ -57,6 +57,7 @@ def run(ctx: AuditContext) -> ProbeOutcome:
     else:
         _algorithm_confusion(ctx, header, claims, outcome)
     _embedded_key(ctx, header, claims, outcome)
+    _key_file_from_kid(ctx, header, claims, outcome)
     return outcome
 
 
@@ -290,3 +291,29 @@ def _embedded_key(ctx: AuditContext, header: dict, claims: dict, outcome: ProbeO
         )
     else:
         outcome.passed.append("a token signed with a key from its own 'jwk' header was refused")
+
+
+# Far enough up from any key directory to reach the root, then a file whose content everyone knows: none.
+EMPTY_FILE_KID = "../" * 16 + "dev/null"
+
+
+def _key_file_from_kid(ctx: AuditContext, header: dict, claims: dict, outcome: ProbeOutcome) -> None:
+    forged = _hmac_token({**header, "kid": EMPTY_FILE_KID}, claims, b"")
+    works, evidence = _try(ctx, forged, "the token's claims, HS256 with an empty key, 'kid' naming /dev/null")
+    if works:
+        outcome.add(
+            _token_finding(
+                ctx,
+                id="token/kid-path",
+                title="A 'kid' header that walks up to /dev/null makes an empty key verify the token",
+                detail="The verifier reads its key from a file the token names, so the token picks a file whose "
+                "content the attacker knows.",
+                evidence=evidence,
+                fix="Look 'kid' up in your own key ring; never build a file path (or a query) from it.",
+                lesson=lessons.HEADER_KEYS,
+                asvs="v5.0.0-9.1.3",
+                cwe="CWE-22",
+            )
+        )
+    else:
+        outcome.passed.append("a token whose 'kid' names /dev/null, signed with an empty key, was refused")
