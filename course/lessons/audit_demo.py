@@ -114,6 +114,18 @@ SHARED_CACHE = Twin(  # lesson 05: a logged-in page marked Cache-Control: public
 
 # Every login-style route of GET /insecure, and the twin that audits it.
 LOGIN_TWINS: dict[str, Twin] = {
+    # Lesson 06's twins: their flaws are about what a browser does across sites, which a
+    # black-box audit from one client cannot show; lesson 06 proves each one in Chromium.
+    "/vuln/bank/login": "a session cookie with SameSite=None: the audit notes cookie attributes, but the "
+    "cross-site request that abuses it needs a second site in a browser (lesson 06, Step 4)",
+    "/vuln/bank/login-readable-cookie": "a session cookie without HttpOnly: stealing it needs script in a "
+    "page (an XSS), which lesson 06 runs in Chromium (Step 3)",
+    "/vuln/bank/transfer": "a transfer with no CSRF defence: the forged request comes from another site in "
+    "a browser (lesson 06, Step 5)",
+    "/vuln/bank/transfer-by-get": "a GET that moves money: shown as a cross-site link in a browser (lesson 06, Step 5)",
+    "/vuln/bank/transfer-override": "a method override that turns a link into a POST: shown in a browser "
+    "(lesson 06, Step 5)",
+    "/vuln/browser/search": "a reflected XSS sink, not a login: lesson 06 runs it in Chromium (Step 3)",
     "/seed/api/login": ARTICLE,
     "/seed/api/profile": ARTICLE,
     "/vuln/signed/login": WEAK_KEY,
