@@ -115,8 +115,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def stop_services(app: Flask) -> None:
-    """Release what the app holds outside itself (Redis connections, an embedded Redis server)."""
-    context.shared_store(app).close()
+    """Release what the app holds outside itself (Redis connections, an embedded Redis server).
+
+    ``serve_app`` also serves apps that ``create_app`` did not build (lesson 08 serves the
+    learner's own Flask app): those hold no shared store, so there is nothing to release."""
+    store = app.extensions.get(context.SHARED_STORE)
+    if store is not None:
+        store.close()
 
 
 def _served_by(response, name: str):

@@ -114,18 +114,6 @@ SHARED_CACHE = Twin(  # lesson 05: a logged-in page marked Cache-Control: public
 
 # Every login-style route of GET /insecure, and the twin that audits it.
 LOGIN_TWINS: dict[str, Twin] = {
-    # Lesson 06's twins: their flaws are about what a browser does across sites, which a
-    # black-box audit from one client cannot show; lesson 06 proves each one in Chromium.
-    "/vuln/bank/login": "a session cookie with SameSite=None: the audit notes cookie attributes, but the "
-    "cross-site request that abuses it needs a second site in a browser (lesson 06, Step 4)",
-    "/vuln/bank/login-readable-cookie": "a session cookie without HttpOnly: stealing it needs script in a "
-    "page (an XSS), which lesson 06 runs in Chromium (Step 3)",
-    "/vuln/bank/transfer": "a transfer with no CSRF defence: the forged request comes from another site in "
-    "a browser (lesson 06, Step 5)",
-    "/vuln/bank/transfer-by-get": "a GET that moves money: shown as a cross-site link in a browser (lesson 06, Step 5)",
-    "/vuln/bank/transfer-override": "a method override that turns a link into a POST: shown in a browser "
-    "(lesson 06, Step 5)",
-    "/vuln/browser/search": "a reflected XSS sink, not a login: lesson 06 runs it in Chromium (Step 3)",
     "/seed/api/login": ARTICLE,
     "/seed/api/profile": ARTICLE,
     "/vuln/signed/login": WEAK_KEY,
@@ -147,6 +135,18 @@ LOGIN_TWINS: dict[str, Twin] = {
 }
 # Vulnerable routes that are not a login the audit can walk through, and why.
 NOT_LOGIN_STYLE: dict[str, str] = {
+    # Lesson 06's twins: their flaws are about what a browser does across sites, which a
+    # black-box audit from one client cannot show; lesson 06 proves each one in Chromium.
+    "/vuln/bank/login": "a session cookie with SameSite=None: the audit notes cookie attributes, but the "
+    "cross-site request that abuses it needs a second site in a browser (lesson 06, Step 4)",
+    "/vuln/bank/login-readable-cookie": "a session cookie without HttpOnly: stealing it needs script in a "
+    "page (an XSS), which lesson 06 runs in Chromium (Step 3)",
+    "/vuln/bank/transfer": "a transfer with no CSRF defence: the forged request comes from another site in "
+    "a browser (lesson 06, Step 5)",
+    "/vuln/bank/transfer-by-get": "a GET that moves money: shown as a cross-site link in a browser (lesson 06, Step 5)",
+    "/vuln/bank/transfer-override": "a method override that turns a link into a POST: shown in a browser "
+    "(lesson 06, Step 5)",
+    "/vuln/browser/search": "a reflected XSS sink, not a login: lesson 06 runs it in Chromium (Step 3)",
     "/vuln/sessions/cookie-cart": "a cart kept in a cookie (lost updates), not a login: exercise 08.2 writes its probe",
     "/vuln/no-expiry/login": "sessions that never end on the server: it shows only once hours pass on the server's "
     "clock, and a black-box audit cannot wait that long",

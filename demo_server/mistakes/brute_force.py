@@ -28,6 +28,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from flask_limiter import Limiter
 
 from demo_server.sessions import views as sessions
+from demo_server.web import strict_json
 
 bp = Blueprint("brute_force_limited", __name__, url_prefix="/mistakes/brute-force")
 
@@ -47,7 +48,12 @@ def client_address() -> str:
 
 
 def account_and_client() -> str:
-    data = request.get_json(silent=True)
+    # The limiter asks before any view (and before the input layer's checks) runs: parse with the
+    # server's strict JSON so a hostile body gives the view its 400 instead of crashing this key.
+    try:
+        data = strict_json.loads(request.get_data(cache=True))
+    except ValueError:
+        data = None
     username = data.get("username") if isinstance(data, dict) else None
     # Case-folded, so "Alice" and "alice" share one count; never empty (an empty key would skip the limit).
     account = username.casefold()[:200] if isinstance(username, str) else "-"
