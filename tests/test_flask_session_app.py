@@ -10,7 +10,8 @@ from demo_server.scale.flask_session_app import KEY_PREFIX, create_flask_session
 from demo_server.scale.store_url import StoreError
 
 from .auth import credentials
-from .test_bad_input import BAD_BODIES, BAD_HEADERS, _assert_json_error_or_success
+from .json_errors import assert_json_error_or_success
+from .test_bad_input import BAD_BODIES, BAD_HEADERS
 
 ROUTES = [
     ("GET", "/health"),
@@ -87,8 +88,8 @@ def test_it_needs_a_redis_store():
 def test_bad_input_gets_a_json_4xx(app, method, path):
     client = app.test_client(use_cookies=False)
     for name, body in BAD_BODIES.items():
-        _assert_json_error_or_success(client.open(path, method=method, **body), f"{method} {path} with {name}")
+        assert_json_error_or_success(client.open(path, method=method, **body), f"{method} {path} with {name}")
     for name, headers in BAD_HEADERS.items():
-        _assert_json_error_or_success(client.open(path, method=method, headers=headers), f"{method} {path} {name}")
+        assert_json_error_or_success(client.open(path, method=method, headers=headers), f"{method} {path} {name}")
     assert client.open(path, method=method, headers={"Cookie": "session=" + "A" * 8192}).status_code == 431
     assert client.get("/no-such-page").status_code == 404 and "error" in client.get("/no-such-page").json
