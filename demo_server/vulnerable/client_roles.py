@@ -25,6 +25,7 @@ from demo_server.mistakes.roles import role_of
 from demo_server.sessions import views as sessions
 from demo_server.sessions.views import require_login
 from demo_server.vulnerable.labels import insecure, insecure_blueprint
+from demo_server.web import strict_json
 from demo_server.web.base64url import b64url_decode, b64url_encode
 from demo_server.web.cookie_header import set_cookie
 from demo_server.web.request_input import json_object, string_fields
@@ -48,7 +49,7 @@ def verified_role_claims(token: str) -> dict:
     try:
         header_part, payload_part, signature_part = token.split(".")
         signature = b64url_decode(signature_part)
-        header, claims = json.loads(b64url_decode(header_part)), json.loads(b64url_decode(payload_part))
+        header, claims = strict_json.loads(b64url_decode(header_part)), strict_json.loads(b64url_decode(payload_part))
     except (ValueError, binascii.Error):
         raise Unauthorized("malformed token") from None
     expected = hmac.new(WEAK_ROLE_KEY.encode(), f"{header_part}.{payload_part}".encode(), hashlib.sha256).digest()

@@ -25,7 +25,6 @@ from __future__ import annotations
 import binascii
 import hashlib
 import hmac
-import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,6 +36,7 @@ from werkzeug.exceptions import Unauthorized
 
 from demo_server.context import token_service
 from demo_server.vulnerable.labels import insecure, insecure_blueprint
+from demo_server.web import strict_json
 from demo_server.web.base64url import b64url_decode
 
 bp = insecure_blueprint("vuln_jwt_key_injection", __name__, "/vuln/jwt-header-keys")
@@ -107,7 +107,7 @@ def key_file():
         if not hmac.compare_digest(expected, _b64(signature_part)):
             raise Unauthorized("bad signature")
         try:
-            claims = json.loads(_b64(payload_part))
+            claims = strict_json.loads(_b64(payload_part))
         except (UnicodeDecodeError, ValueError):
             raise Unauthorized("malformed token") from None
         return _claims_answer(claims)
@@ -174,7 +174,7 @@ def _fetch_key_set(url: object) -> list[jwt.PyJWK]:
         answer.close()
         if answer.status_code != 200 or len(body) > MAX_KEY_SET_BYTES:
             raise Unauthorized(f"could not use the key set at 'jku' (HTTP {answer.status_code})")
-        return list(jwt.PyJWKSet.from_dict(json.loads(body)).keys)
+        return list(jwt.PyJWKSet.from_dict(strict_json.loads(body)).keys)
     except (requests.RequestException, ValueError, jwt.PyJWKSetError, jwt.PyJWKError, TypeError):
         raise Unauthorized("could not fetch a key set from 'jku'") from None
     finally:
