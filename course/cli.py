@@ -6,33 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from course.arguments import positive_int, positive_number
+from course.audit import arguments as audit_arguments
 from course.grading import check_command as checking
 from course.layout import EXERCISES_DIR, SOLUTIONS_DIR
 from course.terminal import Terminal
 
 
-def positive_number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="course", description="Sessions, Live: check exercises, grade a class.")
+    parser = argparse.ArgumentParser(
+        prog="course", description="Sessions, Live: check exercises, grade a class, audit an app's sessions."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="check your exercise notebook(s) and say what to do next")
@@ -43,7 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NOTEBOOK",
         help="exercise notebook(s) to check (default: the next unfinished one in exercises/)",
     )
-    check.add_argument("--hint", action="store_true", help="show the hint of each unfinished exercise")
+    check.add_argument(
+        "--hint",
+        nargs="?",
+        const="1",
+        default="0",
+        metavar="STEP",
+        help="show a hint for each unfinished exercise: step 1, or step STEP (hints come in steps)",
+    )
     check.add_argument(
         "--timeout",
         type=positive_number,
@@ -72,6 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="where learners' code runs: bubblewrap, or a weaker fallback where it is missing (default: %(default)s)",
     )
 
+    audit = commands.add_parser(
+        "audit",
+        help="audit the session management of an app on this machine (exit 1 on findings, 2 on errors)",
+        description="Log in to an app running on this machine and probe its session management from outside. "
+        "Every finding comes with its ASVS 5.0.0 and CWE ids, the exact requests that show it, and the lesson "
+        "that teaches the fix.",
+    )
+    audit_arguments.add_arguments(audit)
+
     make = commands.add_parser("make-exercises", help="write exercises/ from solutions/ (maintainers)")
     make.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
     make.add_argument("--force", action="store_true", help="also replace notebooks with work in them (after a backup)")
@@ -80,12 +80,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "check":
+        _hint_step(args)
     terminal = Terminal()
     if args.command == "check":
         return checking.run_check(args.notebooks, cell_timeout=args.timeout, hints=args.hint, terminal=terminal)
     if args.command == "grade":
         return _grade(args, terminal)
+    if args.command == "audit":
+        from course.audit import command as auditing  # requests and the probes: only for an audit
+
+        return auditing.run(args, terminal)
     return _make_exercises(args, terminal)
+
+
+def _hint_step(args: argparse.Namespace) -> None:
+    """`--hint NOTEBOOK` means hint step 1 for that notebook (argparse took the notebook as STEP)."""
+    if not args.hint.isdigit():
+        args.notebooks.insert(0, Path(args.hint))
+        args.hint = "1"
+    args.hint = int(args.hint)
 
 
 def _grade(args: argparse.Namespace, terminal: Terminal) -> int:

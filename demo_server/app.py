@@ -7,10 +7,14 @@ from typing import Any, Mapping
 
 from flask import Flask, jsonify
 
-from demo_server import context, users
+from demo_server import context, mistakes, users
 from demo_server.basics import views as basics
+from demo_server.browser import bank_views
+from demo_server.browser import service as browser_service
+from demo_server.browser import views as browser
 from demo_server.clock import ManualClock
 from demo_server.cookies import views as cookies
+from demo_server.scale import keyset, shared_store
 from demo_server.sessions import service as sessions_service
 from demo_server.sessions import views as sessions
 from demo_server.signed import views as signed
@@ -19,8 +23,9 @@ from demo_server.tokens import service as tokens_service
 from demo_server.tokens import views as tokens
 from demo_server.vulnerable import insecure_blueprints
 from demo_server.vulnerable.labels import ASVS_VERSION, label_of
-from demo_server.web.cookie_limits import reject_oversized_cookies
+from demo_server.web import input_layer
 from demo_server.web.errors import register_error_handlers
+from demo_server.web.url_rules import LazilyBuiltRule
 
 DEFAULT_CONFIG: dict[str, Any] = {
     # Deliberately vulnerable endpoints exist only when this is True.
@@ -29,12 +34,22 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "CLOCK": None,
     # Refuse request bodies above 64 KiB with a 413 instead of reading them.
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # Where sessions (and, on Redis, the JWT deny-list and refresh families) live: memory,
+    # sqlite:///PATH, redis, redis://HOST:PORT/DB (demo_server.scale.store_url). None: lesson
+    # 03's SERVER_SESSION_STORE / SERVER_SESSION_SQLITE_PATH, by default SQLite in memory.
+    "STORE": None,
+    # A name for this process (lesson 07 runs several): every answer says it in X-Served-By.
+    "INSTANCE_NAME": None,
+    # A key set file every process loads (demo_server.scale.keyset): SECRET_KEY,
+    # SECRET_KEY_FALLBACKS and the JWT keys come from it. None: keys of this app alone.
+    "KEY_SET": None,
 }
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build a demo server app; ``config`` overrides DEFAULT_CONFIG and Flask's own keys."""
-    app = Flask("demo_server")
+    app = Flask("demo_server", static_folder=None)  # it serves no files: no /static route
+    app.url_rule_class = LazilyBuiltRule  # URL builders written on first use: a quicker start()
     app.config.update(DEFAULT_CONFIG)
     # A fresh random key per app unless a lesson passes a seeded demo key
     # (see demo_server.keys) to get the same signed cookies on every run.
@@ -47,16 +62,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     # The services every blueprint may use, each set up here and read through demo_server.context.
     app.extensions[context.CLOCK] = app.config["CLOCK"] or ManualClock()
+    keyset.init_app(app, config or {})  # keys shared by several processes: KEY_SET (lesson 07)
     users.init_app(app)  # DEMO_USERS, hashed (lessons 03 and 04)
+    shared_store.init_app(app)  # where shared state lives: STORE (lesson 07)
     sessions_service.init_app(app)  # the server-side session store (lesson 03)
     tokens_service.init_app(app)  # JWT keys, deny-list and refresh families (lesson 04)
+    browser_service.init_app(app)  # request recorder, bank, Flask-WTF's CSRFProtect (lesson 06)
     # Flask's signed session cookie, timestamped by that clock (lesson 02 prints them).
     app.session_interface = ClockedSessionInterface()
     register_error_handlers(app)
-    app.before_request(reject_oversized_cookies)
+    input_layer.init_app(app)  # what no view could represent is refused before any view runs
+    if app.config["INSTANCE_NAME"]:
+        name = str(app.config["INSTANCE_NAME"])
+        app.after_request(lambda response: _served_by(response, name))
 
-    for blueprint in (basics.bp, cookies.bp, signed.bp, tokens.bp, sessions.bp):
+    for blueprint in (basics.bp, cookies.bp, signed.bp, tokens.bp, sessions.bp, browser.bp, bank_views.bp):
         app.register_blueprint(blueprint)
+    mistakes.init_app(app)  # lesson 05's fixed twins, and the access log
     if app.config["INSECURE_DEMOS"]:
         for blueprint in insecure_blueprints():
             app.register_blueprint(blueprint)
@@ -90,3 +112,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         )
 
     return app
+
+
+def stop_services(app: Flask) -> None:
+    """Release what the app holds outside itself (Redis connections, an embedded Redis server).
+
+    ``serve_app`` also serves apps that ``create_app`` did not build (lesson 08 serves the
+    learner's own Flask app): those hold no shared store, so there is nothing to release."""
+    store = app.extensions.get(context.SHARED_STORE)
+    if store is not None:
+        store.close()
+
+
+def _served_by(response, name: str):
+    response.headers["X-Served-By"] = name
+    return response

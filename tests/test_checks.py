@@ -39,7 +39,39 @@ def test_hint_only_when_asked(capsys):
     check("00.1", hint=True, namespace={})
     out = capsys.readouterr().out
     assert "define server_software first" in out
-    assert "Hint: response.headers is a case-insensitive dict" in out
+    assert "   Hint 1 of 3: Lesson 00, Setup: show(response) lists the headers" in out
+
+
+def test_hints_come_one_step_at_a_time(capsys, monkeypatch):
+    monkeypatch.setattr(checks, "_hints_shown", {})
+    shown = []
+    for _ in range(4):
+        check("01.3", hint=True, namespace={})
+        shown.append([line for line in capsys.readouterr().out.splitlines() if line.startswith("   ")])
+    assert [lines[0][:15] for lines in shown] == [
+        "   Hint 1 of 3:",
+        "   Hint 2 of 3:",
+        "   Hint 3 of 3:",
+        "   Hint 3 of 3:",
+    ]
+    assert shown[0][1] == '   Still stuck? check("01.3", hint=True) again gives hint 2 of 3.'
+    assert len(shown[2]) == 1, "the last step says nothing about a next one"
+    first = checks.find("01.3").hints[0]
+    assert "Lesson 01, Step 9" in first and "__Host-" not in first, "the first step says where to look, not what"
+
+
+def test_a_hint_step_by_number(capsys):
+    check("01.3", hint=2, namespace={})
+    assert "   Hint 2 of 3: Refuse bad input before you build anything" in capsys.readouterr().out
+    check("01.3", hint=7, namespace={})
+    assert "💥 01.3 has hints 1 to 3: use hint=True for the next one, not hint=7" in capsys.readouterr().out
+
+
+def test_every_exercise_has_hints_in_steps():
+    for lesson in ("00", "01", "02", "03", "04"):
+        for ex in checks.exercises_of(lesson):
+            assert len(ex.hints) >= 2, f"{ex.id}: give hints in steps (where to look, then the shape)"
+            assert "Lesson" in ex.hints[0], f"{ex.id}: the first hint says where in the lesson to look"
 
 
 def test_unknown_exercise_says_which_exist(capsys):
@@ -181,3 +213,52 @@ def test_hmac_stays_off_for_an_answer_that_imported_its_functions(capsys):
     out = capsys.readouterr().out
     assert "❌ 02.1" in out and "the hmac module is off" in out
     assert namespace["new"] is hmac.new, "the learner's own name is put back as it was"
+
+
+def _cell_function(source: str, name: str, filename: str = "/tmp/ipykernel_1/cell-7.py"):
+    """A function defined the way a notebook cell defines it (its source in linecache)."""
+    import linecache
+
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    namespace: dict = {}
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace[name]
+
+
+def test_an_error_in_the_learners_code_names_the_line(capsys, live_server):
+    server_software = _cell_function(
+        "def server_software(base_url):\n    header = None\n    return header.upper()\n", "server_software"
+    )
+    check("00.1", namespace={"server_software": server_software})
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == (
+        "💥 00.1 Read a response header: error — AttributeError: 'NoneType' object has no attribute 'upper', "
+        f"in server_software('{live_server.url}') (in your code: server_software(), line 3: return header.upper())"
+    )
+
+
+def test_an_assert_in_the_learners_code_names_the_line(capsys, live_server):
+    server_software = _cell_function("def server_software(base_url):\n    assert base_url == 'x'\n", "server_software")
+    check("00.1", namespace={"server_software": server_software})
+    assert "an assert failed (in your code: server_software(), line 2: assert base_url == 'x')" in (
+        capsys.readouterr().out
+    )
+
+
+def test_a_failed_check_does_not_blame_the_learners_code(capsys, live_server):
+    check("00.1", namespace={"server_software": lambda base_url: "nginx"})
+    out = capsys.readouterr().out
+    assert f"server_software('{live_server.url}') returned 'nginx'" in out and "in your code" not in out
+
+
+def test_an_error_in_the_learners_code_names_the_input_that_raised_it(capsys):
+    parse = _cell_function(
+        "def parse_cookie_header(header):\n    return dict(piece.split('=') for piece in header.split('; '))\n",
+        "parse_cookie_header",
+    )
+    check("01.1", namespace={"parse_cookie_header": parse})
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("💥 01.1 Parse a Cookie header: error — ValueError: ")
+    tried = first.partition(", in ")[2]
+    assert tried.startswith("parse_cookie_header('a") and "=v" in tried, "the input that broke it, to try again"
+    assert "') (in your code: parse_cookie_header(), line 2: return dict(" in tried

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EXERCISE = ROOT / "exercises" / "00-start-here.ipynb"
+EXERCISE = ROOT / "exercises" / "00-start-here-exercises.ipynb"
 SOLUTION = ROOT / "solutions" / "00-start-here.ipynb"
 
 
@@ -44,9 +44,13 @@ def test_check_on_the_solution_exits_0(tmp_path):
     assert learner_copy.read_bytes() == before, "course check must never modify the learner's notebook"
 
 
-def test_hints_only_when_asked():
-    assert "Hint:" not in course("check", str(EXERCISE)).stdout
-    assert "Hint: response.headers is a case-insensitive dict" in course("check", "--hint", str(EXERCISE)).stdout
+def test_hints_only_when_asked_and_in_steps():
+    assert "Hint" not in course("check", str(EXERCISE)).stdout
+    first = course("check", "--hint", str(EXERCISE)).stdout
+    assert "Hint 1 of 3: Lesson 00, Setup: show(response) lists the headers" in first
+    assert "Still stuck? `" in first and "check --hint 2` gives hint 2 of 3." in first
+    second = course("check", "--hint", "2", str(EXERCISE)).stdout
+    assert "Hint 2 of 3: response.headers is a case-insensitive dict" in second
 
 
 @pytest.mark.parametrize(
@@ -85,3 +89,29 @@ def test_make_exercises_check_says_up_to_date():
     result = course("make-exercises", "--check")
     assert result.returncode == 0, result.stdout
     assert "exercises/ is up to date." in result.stdout
+
+
+def test_make_check_prints_the_report_without_makes_error_noise():
+    result = subprocess.run(["make", "check"], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, "an unfinished exercise is not make's error"
+    assert "make: ***" not in result.stdout + result.stderr and "Error 1" not in result.stderr
+    assert "0/3 exercises pass." in result.stdout
+    assert "then run `make check` again. Stuck? `make check HINT=1`." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"COURSE_CHECK_COMMAND": "make check"}, "make check HINT=2"),
+        ({"PATH": f"{Path(sys.prefix) / 'bin'}"}, "course check --hint 2"),
+        ({"PATH": "/nowhere"}, ".venv/bin/course check --hint 2"),
+    ],
+)
+def test_the_advice_names_a_command_that_works_here(monkeypatch, environment, expected):
+    from course.grading.check_command import check_command
+
+    monkeypatch.delenv("COURSE_CHECK_COMMAND", raising=False)
+    monkeypatch.chdir(ROOT)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert check_command(hint=2) == expected

@@ -255,3 +255,22 @@ def test_widget_survives_an_absurd_max_age():
     _field(widget, "also send Expires (now + Max-Age)").value = True
     _field(widget, "Max-Age").value = "1" + "0" * 30
     assert "not a date a browser can read" in widget.children[-1].value
+
+
+def test_widget_starts_with_samesite_not_set_and_whole_labels():
+    from course.lessons.widgets.cookie_builder import cookie_builder_widget
+
+    widget = cookie_builder_widget(now=NOW)
+    samesite = _field(widget, "SameSite")
+    assert samesite.label == "(not set)", "the dropdown must not start blank"
+    assert "SameSite" not in widget.children[-1].value.partition("</code>")[0]
+    assert _field(widget, "also send Expires (now + Max-Age)").style.description_width == "initial"
+
+
+def test_widget_dates_follow_the_demo_servers_clock(live_server):
+    from course.lessons.widgets.cookie_builder import cookie_builder_widget
+
+    live_server.clock.advance(3600)
+    widget = cookie_builder_widget()
+    _field(widget, "also send Expires (now + Max-Age)").value = True
+    assert "Expires=Thu, 01 Jan 2026 11:00:00 GMT" in widget.children[-1].value

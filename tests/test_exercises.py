@@ -12,7 +12,9 @@ from course.exercise_format import NotebookFormatError, exercise_ids, looks_work
 from course.grading.assemble import CHECK, assemble, nonce_of, role_of
 from course.grading.report import NotebookStatus
 from course.grading.worker import check_notebook_file
-from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, hidden_tests_for, solution_notebooks
+from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, exercise_path, hidden_tests_for, solution_notebooks
+
+from .browser_support import require_chromium, uses_the_browser
 
 SOLUTIONS = solution_notebooks()
 
@@ -38,6 +40,8 @@ def test_exercises_folder_is_what_the_generator_writes(tmp_path):
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
 def test_every_check_passes_on_the_solution(solution):
+    if uses_the_browser(solution):
+        require_chromium()  # lesson 06's checks attack the learner's app in Chromium
     report = _run(solution, solution, hidden_tests_for(solution))
     assert report.status is NotebookStatus.CHECKED, report.message
     assert report.exercises, "no exercises found"
@@ -47,7 +51,7 @@ def test_every_check_passes_on_the_solution(solution):
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
 def test_every_check_fails_on_the_untouched_exercise(solution):
-    report = _run(solution, EXERCISES_DIR / solution.name)
+    report = _run(solution, exercise_path(solution))
     passing = [o.id for o in report.exercises if o.passed]
     assert not passing, f"checks that pass on a stub are defects: {passing}"
     assert report.exercises, "no exercises found"
@@ -55,7 +59,7 @@ def test_every_check_fails_on_the_untouched_exercise(solution):
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
 def test_exercise_notebooks_are_clean_stubs(solution):
-    exercise = nbformat.read(EXERCISES_DIR / solution.name, as_version=4)
+    exercise = nbformat.read(exercise_path(solution), as_version=4)
     assert not looks_worked_on(exercise)
     assert "### BEGIN SOLUTION" not in nbformat.writes(exercise)
     assert exercise_ids(exercise) == exercise_ids(nbformat.read(solution, as_version=4))
@@ -146,32 +150,33 @@ def test_assemble_keeps_the_learners_helper_cells():
 
 def test_make_exercises_never_overwrites_a_learners_work(tmp_path):
     make_exercises.write(SOLUTIONS_DIR, tmp_path)
-    target = tmp_path / "00-start-here.ipynb"
+    target = tmp_path / "00-start-here-exercises.ipynb"
     worked = class_builder.complete(_solution_00())
     worked.cells.append(nbformat.v4.new_markdown_cell("my notes"))
     nbformat.write(worked, target)
     before = target.read_text()
     written, refused = make_exercises.write(SOLUTIONS_DIR, tmp_path)
-    assert refused == ["00-start-here.ipynb"] and "00-start-here.ipynb" not in written
+    assert refused == ["00-start-here-exercises.ipynb"] and "00-start-here-exercises.ipynb" not in written
     assert target.read_text() == before
     written, refused = make_exercises.write(SOLUTIONS_DIR, tmp_path, force=True)
-    assert "00-start-here.ipynb" in written
-    backups = list((tmp_path / "backups").glob("00-start-here.*.ipynb"))
+    assert "00-start-here-exercises.ipynb" in written
+    backups = list((tmp_path / "backups").glob("00-start-here-exercises.*.ipynb"))
     assert len(backups) == 1 and backups[0].read_text() == before
 
 
-def test_check_works_without_the_solutions_folder(tmp_path):
+@pytest.mark.parametrize("name", ["00-start-here-exercises.ipynb", "00-start-here.ipynb"])
+def test_check_works_without_the_solutions_folder(tmp_path, name):
     """Learners may get the course without solutions/: the registered checks still run,
-    even for check cells they deleted."""
+    even for check cells they deleted, under the hand-out's name or the older one."""
     from course.grading.check_command import report_notebook
     from course.terminal import Terminal
 
     learner = class_builder.without_check_cells(class_builder.complete(_solution_00()))
-    path = tmp_path / "00-start-here.ipynb"
+    path = tmp_path / name
     nbformat.write(learner, path)
     empty_solutions = tmp_path / "no-solutions"
     empty_solutions.mkdir()
-    assert report_notebook(path, cell_timeout=20, hints=False, terminal=Terminal(), solutions_dir=empty_solutions) == (
+    assert report_notebook(path, cell_timeout=20, hints=0, terminal=Terminal(), solutions_dir=empty_solutions) == (
         3,
         3,
     )

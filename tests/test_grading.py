@@ -17,13 +17,13 @@ from course.layout import SOLUTIONS_DIR
 from course.outcome import Outcome
 from course.terminal import Terminal
 
-NOTEBOOK = "00-start-here.ipynb"
+NOTEBOOK = "00-start-here-exercises.ipynb"
 
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
-    solution = nbformat.read(SOLUTIONS_DIR / NOTEBOOK, as_version=4)
+    solution = nbformat.read(SOLUTIONS_DIR / "00-start-here.ipynb", as_version=4)
     done = cb.complete(solution)
     stub = cb.untouched(solution)
     learners = {
@@ -92,7 +92,7 @@ def test_markdown_report_gives_pass_rates_and_problems(graded_class):
     _, _, report, _ = graded_class
     assert "| 00.1 | Read a response header | 6/11 | 55% |" in report
     assert "**cy-infinite-loop** 00.2: timeout" in report
-    assert "**ivy-nothing-handed-in** `00-start-here.ipynb`: missing" in report
+    assert f"**ivy-nothing-handed-in** `{NOTEBOOK}`: missing" in report
     assert "kernel died" in report
 
 

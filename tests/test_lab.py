@@ -1,7 +1,9 @@
-"""`make lab`'s JupyterLab: it starts on loopback, serves the first lesson, and has the widgets extension."""
+"""`make lab`'s JupyterLab: it starts on loopback, prints and serves the first lesson, its terminals
+find `course`, and it has the widgets extension."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shlex
@@ -26,16 +28,26 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab_log(tmp_path_factory):
+    return tmp_path_factory.mktemp("lab") / "jupyter.log"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, lab_log):
     port = _free_port()
     home = tmp_path_factory.mktemp("home")
-    command = _make_lab_command(port) + [
-        f"--IdentityProvider.token={TOKEN}",
-        "--ServerApp.port_retries=0",
-        "--no-browser",
-    ]
-    env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1", "HOME": str(home), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    variables, command = _make_lab_command(port)
+    command += ["--ServerApp.port_retries=0", "--no-browser"]
+    env = {
+        **os.environ,
+        **variables,
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "HOME": str(home),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_TOKEN": TOKEN,
+    }
+    with open(lab_log, "w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -45,7 +57,7 @@ def lab(tmp_path_factory):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"JupyterLab did not start: {process.stderr.read()[-2000:]}")
+                pytest.fail(f"JupyterLab did not start: {lab_log.read_text()[-2000:]}")
             time.sleep(0.3)
     yield base
     process.terminate()
@@ -53,19 +65,22 @@ def lab(tmp_path_factory):
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-    process.stderr.close()
 
 
-def _make_lab_command(port: int) -> list[str]:
-    """The exact command `make lab` runs (so this tests the Makefile, not a copy of it)."""
+def _make_lab_command(port: int) -> tuple[dict[str, str], list[str]]:
+    """The exact command `make lab` runs, and the variables it sets (so this tests the Makefile)."""
     dry_run = subprocess.run(
         ["make", "-n", "lab", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     line = next(line for line in dry_run.stdout.splitlines() if " lab " in line and "jupyter" in line)
-    command = shlex.split(line)
-    assert "--ip=127.0.0.1" in command, "make lab must bind loopback only"
-    command[0] = str(ROOT / command[0]) if not os.path.isabs(command[0]) else command[0]
-    return command
+    words = shlex.split(line)
+    variables = {}
+    while "=" in words[0] and not words[0].startswith("-"):
+        name, _, value = words.pop(0).partition("=")
+        variables[name] = value
+    assert "--ip=127.0.0.1" in words, "make lab must bind loopback only"
+    words[0] = str(ROOT / words[0]) if not os.path.isabs(words[0]) else words[0]
+    return variables, words
 
 
 def _get(url: str) -> dict:
@@ -79,13 +94,45 @@ def test_api_status_answers(lab):
 
 
 def test_no_network_features(lab):
-    command = " ".join(_make_lab_command(8888))
+    command = " ".join(_make_lab_command(8888)[1])
     assert "--LabApp.extension_manager=readonly" in command and "--LabApp.news_url=None" in command
 
 
 def test_first_lesson_is_served(lab):
     contents = _get(f"{lab}/api/contents/notebooks/00-start-here.ipynb?content=0")
     assert contents["type"] == "notebook"
+
+
+def test_it_prints_the_first_lessons_url_with_its_token(lab, lab_log):
+    assert f"{lab}/lab/tree/notebooks/00-start-here.ipynb?token=" in lab_log.read_text()
+
+
+def test_its_terminals_find_course(lab):
+    request = urllib.request.Request(
+        f"{lab}/api/terminals", method="POST", data=b"{}", headers={"Authorization": f"token {TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        name = json.loads(response.read())["name"]
+    output = asyncio.run(_terminal_output(lab, name, "command -v course; echo done-$((6*7))", until="done-42"))
+    assert str(ROOT / ".venv" / "bin" / "course") in output
+
+
+async def _terminal_output(base: str, name: str, command: str, until: str) -> str:
+    from tornado.websocket import websocket_connect
+
+    url = f"{base.replace('http', 'ws', 1)}/terminals/websocket/{name}?token={TOKEN}"
+    socket = await asyncio.wait_for(websocket_connect(url), timeout=10)
+    await socket.write_message(json.dumps(["stdin", command + "\r"]))
+    output = ""
+    deadline = time.monotonic() + 20
+    while until not in output and time.monotonic() < deadline:  # the typed echo says $((6*7)), not 42
+        message = await asyncio.wait_for(socket.read_message(), timeout=20)
+        if message is None:
+            break
+        kind, *content = json.loads(message)
+        output += "".join(content) if kind == "stdout" else ""
+    socket.close()
+    return output
 
 
 def test_python3_kernel_is_this_environment(lab):

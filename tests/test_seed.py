@@ -98,7 +98,7 @@ def test_seed_server_never_expires_the_login(raw_client, clock):
 
 def test_seed_routes_are_labelled_with_their_flaw_and_fixed_twin(raw_client):
     response = raw_client.get("/seed/api/profile")
-    assert response.headers["X-Insecure-Demo"].startswith("CWE-565:")
+    assert response.headers["X-Insecure-Demo"].startswith("CWE-565, CWE-697: trusts any Cookie header")
     listed = {route["path"]: route for route in raw_client.get("/insecure").json["routes"]}
     assert listed["/seed/api/login"]["fixed_twin"] == "/cookies/api/login"
     assert listed["/seed/api/profile"]["fixed_twin"] == "/cookies/api/profile"

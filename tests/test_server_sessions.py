@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -10,6 +11,7 @@ import requests
 import demo_server
 from demo_server import DEMO_USERS, context, create_app, serve_app
 from demo_server.context import session_store
+from demo_server.sessions.views import MAX_CART_ITEMS
 
 from .auth import AuthActions
 from .conftest import TEST_CONFIG
@@ -260,3 +262,69 @@ def test_a_thousand_logins_give_a_thousand_ids_from_secrets(clock, token_urlsafe
     assert token_urlsafe_calls == [32] * 1000, "every ID is 32 bytes (256 bits) from secrets.token_urlsafe"
     assert all(len(session_id) == 43 for session_id in ids)
     assert len(session_store(app).list_for_user("alice")) == 1000
+
+
+ADDS_PER_WORKER = MAX_CART_ITEMS // 8  # 8 workers never fill the cart
+
+
+def _race_a_password_change(server, password: str, new_password: str) -> tuple[list[str], list[str], int]:
+    """Log in; 8 workers add to the cart with that cookie until refused, while the password changes
+    after the first add. Returns (acknowledged items, the new session's cart, refused adds)."""
+    login = requests.post(f"{server.url}/sessions/login", json={"username": "alice", "password": password})
+    old_cookie = {"Cookie": f"sid={login.cookies['sid']}"}
+    first_landed = threading.Event()
+
+    def add_until_refused(worker: int) -> list[str]:
+        done = []
+        for n in range(ADDS_PER_WORKER):
+            item = f"w{worker}-{n}"
+            response = requests.post(f"{server.url}/sessions/cart", json={"item": item}, headers=old_cookie)
+            if response.status_code == 409:
+                assert "just got a new ID" in response.json()["error"]
+                return done
+            # Acknowledged, and into the session the cookie names (not a fresh one with a new cookie).
+            assert response.status_code == 201 and "Set-Cookie" not in response.headers
+            done.append(item)
+            first_landed.set()
+        return done
+
+    def change_password():
+        first_landed.wait(timeout=10)
+        body = {"current_password": password, "new_password": new_password}
+        return requests.post(f"{server.url}/sessions/password", json=body, headers=old_cookie)
+
+    with ThreadPoolExecutor(max_workers=9) as pool:
+        adders = [pool.submit(add_until_refused, worker) for worker in range(8)]
+        change = pool.submit(change_password)
+        acknowledged = [item for adder in adders for item in adder.result()]
+        changed = change.result()
+    assert changed.status_code == 200, changed.text
+    cart = requests.get(f"{server.url}/sessions/cart", cookies={"sid": changed.cookies["sid"]}).json()["cart"]
+    return acknowledged, cart, 8 * ADDS_PER_WORKER - len(acknowledged)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "memory"])
+def test_a_password_change_racing_cart_adds_loses_none_of_them(kind):
+    """20 rounds: each add with the old cookie is acknowledged and kept, or refused; none is lost."""
+    server = serve_app(create_app({**FAST, "SERVER_SESSION_STORE": kind}))
+    password, refused_in_all = DEMO_USERS["alice"], 0
+    try:
+        for round_ in range(20):
+            new_password = f"new password, round {round_}"
+            acknowledged, cart, refused = _race_a_password_change(server, password, new_password)
+            assert acknowledged, "no add landed before the change"
+            assert sorted(cart) == sorted(acknowledged), f"round {round_}: lost {set(acknowledged) - set(cart)}"
+            password, refused_in_all = new_password, refused_in_all + refused
+    finally:
+        server.stop()
+    assert refused_in_all > 0, "no add came after the change: the race was not run"
+
+
+def test_a_cart_add_to_a_session_that_just_moved_is_refused_not_given_a_new_session(app):
+    visitor = app.test_client()
+    visitor.post("/sessions/cart", json={"item": "tea"})
+    anonymous_id = sid_of(visitor)
+    AuthActions(visitor).login()  # the cart moves to the logged-in session
+    late = with_cookie(app, anonymous_id).post("/sessions/cart", json={"item": "cake"})
+    assert late.status_code == 409 and "Set-Cookie" not in late.headers
+    assert visitor.get("/sessions/cart").json == {"cart": ["tea"]}

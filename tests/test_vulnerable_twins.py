@@ -67,3 +67,28 @@ def test_the_same_attack_fails_on_the_fixed_twin(path):
         pytest.fail(f"{path} has no attack in tests/twin_attacks/")
     twin = LABELLED[path]["fixed_twin"]
     assert not ATTACKS[path](_app(), twin), f"the attack on {path} also gets through on its fixed twin {twin}"
+
+
+def test_the_listing_reads_on_its_own():
+    for path, route in LABELLED.items():
+        assert route["cwe"] and all(cwe.startswith("CWE-") for cwe in route["cwe"]), path
+        assert route["asvs"].startswith("v5.0.0-") and route["asvs_title"], path
+
+
+def test_a_label_may_name_several_cwes_most_specific_first():
+    from demo_server.vulnerable.labels import insecure, label_of
+
+    @insecure(flaw="searches the header", cwe=("CWE-565", "CWE-697"), fixed_twin="/", asvs="v5.0.0-9.1.1")
+    def view():
+        pass
+
+    assert label_of(view).header() == "CWE-565, CWE-697: searches the header"
+    assert label_of(view).as_dict()["cwe"] == ["CWE-565", "CWE-697"]
+
+
+@pytest.mark.parametrize("cwe", ["565", "CWE-", (), ("CWE-565", "V3.2.2")])
+def test_a_label_refuses_what_is_not_a_cwe_id(cwe):
+    from demo_server.vulnerable.labels import insecure
+
+    with pytest.raises(ValueError, match="like 'CWE-565'"):
+        insecure(flaw="x", cwe=cwe, fixed_twin="/", asvs="v5.0.0-9.1.1")

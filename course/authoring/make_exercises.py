@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 
 from course.exercise_format import looks_worked_on, make_exercise
-from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, solution_notebooks
+from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, exercise_name, solution_notebooks
 
 
 def rendered(notebook: nbformat.NotebookNode) -> str:
@@ -17,9 +17,9 @@ def rendered(notebook: nbformat.NotebookNode) -> str:
 
 
 def generate(solutions_dir: Path = SOLUTIONS_DIR) -> dict[str, str]:
-    """Exercise notebook name -> its file content, for every solution notebook."""
+    """Exercise notebook name (``NN-topic-exercises.ipynb``) -> its file content, for every solution notebook."""
     return {
-        path.name: rendered(make_exercise(nbformat.read(path, as_version=4), path.name))
+        exercise_name(path.name): rendered(make_exercise(nbformat.read(path, as_version=4), path.name))
         for path in solution_notebooks(solutions_dir)
     }
 
@@ -32,7 +32,7 @@ def differences(solutions_dir: Path, exercises_dir: Path) -> list[str]:
     problems += [f"{name}: has no solution notebook" for name in sorted(found - set(wanted))]
     for name in sorted(set(wanted) & found):
         if (exercises_dir / name).read_text(encoding="utf-8") != wanted[name]:
-            problems.append(f"{name}: differs from what solutions/{name} generates (run `make exercises`)")
+            problems.append(f"{name}: differs from what solutions/ generates (run `make exercises`)")
     return problems
 
 

@@ -18,9 +18,12 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import inspect
+import os
 import signal
+import sys
 import threading
 import traceback
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +45,14 @@ CheckFunction = Callable[[Namespace], None]
 class Exercise:
     id: str
     title: str
-    hint: str
+    hints: tuple[str, ...]  # in steps: where to look first, the shape of the answer last
     points: int
     run: CheckFunction
+
+    @property
+    def hint(self) -> str:
+        """The first hint step (what `course grade` reports and `course check --hint` shows first)."""
+        return self.hints[0] if self.hints else ""
 
 
 @dataclass(frozen=True)
@@ -71,13 +79,23 @@ _exercises: dict[str, Exercise] = {}
 _hidden_tests: list[tuple[str, str, CheckFunction]] = []
 _last_check: dict[str, Result] = {}  # exercise id -> the latest check() result in this kernel
 _last_hang: BaseException | None = None  # the CheckTimeout that stopped the last check, if one did
+_hints_shown: dict[str, int] = {}  # exercise id -> the last hint step check(..., hint=True) showed
 
 
-def exercise(exercise_id: str, title: str, *, hint: str, points: int = 1) -> Callable[[CheckFunction], CheckFunction]:
-    """Register the check of one exercise (used in course/checks/lesson_NN.py)."""
+def exercise(
+    exercise_id: str, title: str, *, hint: str | Sequence[str], points: int = 1
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the check of one exercise (used in course/checks/lesson_NN.py).
+
+    ``hint`` is one hint or a list of steps: the first says where to look, the
+    last may show the shape of the answer; a learner gets one step at a time.
+    """
+    hints = (hint,) if isinstance(hint, str) else tuple(hint)
+    if not hints or not all(isinstance(step, str) and step.strip() for step in hints):
+        raise ValueError(f"exercise {exercise_id}: hint must be a non-empty string or a list of them")
 
     def register(function: CheckFunction) -> CheckFunction:
-        _exercises[exercise_id] = Exercise(exercise_id, title, hint, points, function)
+        _exercises[exercise_id] = Exercise(exercise_id, title, hints, points, function)
         return function
 
     return register
@@ -129,7 +147,7 @@ def exercises_for(exercise_ids: list[str]) -> list[Exercise]:
             found.append(find(exercise_id))
         except KeyError:
             # A check cell with no registered check is a course defect; it scores nothing.
-            found.append(Exercise(exercise_id, f"(unknown exercise {exercise_id})", "", 1, _no_such_check))
+            found.append(Exercise(exercise_id, f"(unknown exercise {exercise_id})", (), 1, _no_such_check))
     return found
 
 
@@ -144,16 +162,18 @@ def run(ex: Exercise, namespace: Namespace) -> Result:
 
 def check(
     exercise_id: str,
-    hint: bool = False,
+    hint: bool | int = False,
     namespace: Namespace | None = None,
     *,
     nonce: str | None = None,
     time_limit: float | None = None,
 ) -> None:
-    """Check an exercise in this notebook and print one line (and the hint if asked).
+    """Check an exercise in this notebook and print one line, and a hint if asked.
 
-    `course check` and `course grade` pass a ``nonce`` (the verdict is then displayed
-    for them, see ``_graded``) and the ``time_limit`` left in the cell."""
+    ``hint=True`` shows the next hint step each time it is asked; ``hint=2``
+    shows step 2. `course check` and `course grade` pass a ``nonce`` (the verdict
+    is then displayed for them, see ``_graded``) and the ``time_limit`` left in the cell.
+    """
     if namespace is None:
         namespace = inspect.currentframe().f_back.f_globals  # the notebook's globals
     if nonce is not None:
@@ -161,14 +181,16 @@ def check(
         return
     try:
         ex = find(exercise_id)
+        step = _hint_step(ex, hint)
     except (KeyError, ValueError) as error:
         print(f"💥 {error.args[0]}")
         return
     result = run(ex, namespace)
     _last_check[ex.id] = result
     print(result.line())
-    if hint:
-        print(f"   Hint: {ex.hint}")
+    if step:
+        for line in hint_lines(ex, step, f'check("{ex.id}", hint=True) again'):
+            print(f"   {line}")
     elif not result.passed:
         print(f'   Stuck? check("{ex.id}", hint=True) gives a hint.')
 
@@ -189,6 +211,30 @@ def _graded_check(exercise_id: str, namespace: Namespace, nonce: str, time_limit
     verdict = {"nonce": nonce, "exercise": exercise_id, "kind": "check", "results": [_graded.result_json(result)]}
     verdict.update(hung=hung, tampering=sorted(set(tampering + _integrity.problems())))
     _graded.publish(verdict)
+
+
+def _hint_step(ex: Exercise, hint: bool | int) -> int:
+    """Which hint step to show (0: none); hint=True moves on one step per call."""
+    if hint is False or hint is None:
+        return 0
+    if hint is True:
+        step = min(_hints_shown.get(ex.id, 0) + 1, len(ex.hints))
+    elif isinstance(hint, int) and 1 <= hint <= len(ex.hints):
+        step = hint
+    else:
+        raise ValueError(f"{ex.id} has hints 1 to {len(ex.hints)}: use hint=True for the next one, not hint={hint!r}")
+    _hints_shown[ex.id] = step
+    return step
+
+
+def hint_lines(ex: Exercise, step: int, next_hint: str) -> list[str]:
+    """Hint ``step`` of an exercise, and how to get the next one (``next_hint``: what to run)."""
+    total = len(ex.hints)
+    label = "Hint" if total == 1 else f"Hint {step} of {total}"
+    lines = [f"{label}: {ex.hints[step - 1]}"]
+    if step < total:
+        lines.append(f"Still stuck? {next_hint} gives hint {step + 1} of {total}.")
+    return lines
 
 
 def _stub_out_hung(namespace: Namespace, exercise_id: str) -> list[str]:
@@ -309,13 +355,59 @@ def _run_function(
             exercise_id, title, Outcome.TODO, "replace `raise NotImplementedError()` with your answer", kind, name
         )
     except AssertionError as error:
-        message = str(error) or _failed_assert_source(error)
+        where = in_your_code(error)
+        message = (str(error) or ("an assert failed" if where else _failed_assert_source(error))) + where
         return Result(exercise_id, title, Outcome.FAIL, message, kind, name)
-    except KeyError as error:
-        return Result(exercise_id, title, Outcome.ERROR, f"KeyError: {error}", kind, name)
     except Exception as error:  # the learner's code may raise anything; report it, don't crash the notebook
-        return Result(exercise_id, title, Outcome.ERROR, f"{type(error).__name__}: {error}", kind, name)
+        during = getattr(error, CALL_ATTRIBUTE, "")
+        message = f"{type(error).__name__}: {error}" + (f", in {during}" if during else "") + in_your_code(error)
+        return Result(exercise_id, title, Outcome.ERROR, message, kind, name)
     return Result(exercise_id, title, Outcome.PASS, "", kind, name)
+
+
+CALL_ATTRIBUTE = "course_check_call"
+
+
+@contextmanager
+def trying(call_text: str):
+    """Run a call of the learner's code; if it raises, the report names this call (its input)."""
+    try:
+        yield
+    except (NotImplementedError, AssertionError, CheckTimeout):
+        raise
+    except Exception as error:
+        if not hasattr(error, CALL_ATTRIBUTE):
+            setattr(error, CALL_ATTRIBUTE, call_text)
+        raise
+
+
+# Frames from these folders are the course's (checks, hidden tests, the demo server) or a
+# library's; any other frame is the learner's: a notebook cell, or a module of their own.
+_COURSE_ROOT = Path(__file__).resolve().parents[2]
+_NOT_LEARNER_CODE = tuple(
+    str(folder).rstrip(os.sep) + os.sep
+    for folder in {
+        _COURSE_ROOT / "course",
+        _COURSE_ROOT / "demo_server",
+        _COURSE_ROOT / "solutions",
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+    }
+)
+
+
+def in_your_code(error: BaseException) -> str:
+    """Where in the learner's code ``error`` was raised, as " (in your code: ...)", or ""."""
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        filename = frame.filename
+        if filename.startswith("<frozen") or filename.startswith(_NOT_LEARNER_CODE):
+            continue
+        where = f"{frame.name}()" if frame.name != "<module>" else "a cell"
+        line = f": {frame.line.strip()}" if frame.line else ""
+        return f" (in your code: {where}, line {frame.lineno}{line})"
+    return ""
 
 
 @contextmanager

@@ -1,9 +1,10 @@
-"""Checks for exercises/02-signed-and-encrypted-cookies.ipynb.
+"""Checks for exercises/02-signed-and-encrypted-cookies-exercises.ipynb.
 
 Each check runs the legitimate flow first (so an unfinished answer reports
 "not done yet"), then replays lesson 02's attacks, which must fail: tampered
 values, truncated signatures, other keys, retired keys, expired tokens.
-Keys and values are random, so an answer fitted to fixed examples fails.
+Keys and values are random, so an answer fitted to fixed examples fails; a
+failure names the call (keys included) that the learner can run again.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from cryptography.fernet import Fernet
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from course.checks import exercise, needs
-from course.checks._support import random_word
+from course.checks import exercise, in_your_code, needs
+from course.checks._support import call, calling, random_word
 from course.checks._values import unguarded
 from demo_server import SystemClock, create_app
 from demo_server.signed.views import ACCOUNTS
@@ -64,8 +65,14 @@ def _hmac_is_off(*args, **kwargs):
 @exercise(
     "02.1",
     "HMAC by hand, for any hash",
-    hint="block = hash_function().block_size; hash a longer key first, pad with b'\\x00' to the block; "
-    "inner = H(key^0x36 + message), result = H(key^0x5c + inner).",
+    hint=[
+        "Lesson 02, Step 1 wrote HMAC-SHA256 by hand with BLOCK_SIZE = 64: make the block size and the hash "
+        "come from hash_function instead.",
+        "block = hash_function().block_size; a key longer than block becomes hash_function(key).digest(), "
+        "then it is padded with b'\\x00' to block bytes.",
+        "Shape: inner = H(key xor 0x36 bytes + message).digest(); return H(key xor 0x5C bytes + inner).digest(), "
+        "where H is hash_function and 'xor' is byte by byte.",
+    ],
 )
 def hmac_for_any_hash(ns):
     (hmac_by_hand,) = needs(ns, "hmac_by_hand")
@@ -83,11 +90,15 @@ def hmac_for_any_hash(ns):
         cases.append((key, message, hash_function, hmac.new(key, message, hash_function).hexdigest()))
 
     with replaced(ns, hmac, ["new", "digest", "HMAC"], _hmac_is_off):
-        answers = [hmac_by_hand(key, message, hash_function) for key, message, hash_function, _ in cases]
+        answers = [
+            calling("hmac_by_hand", hmac_by_hand, key, message, hash_function)[1]
+            for key, message, hash_function, _ in cases
+        ]
 
     for (key, _message, hash_function, expected), answer in zip(cases, answers, strict=True):
         assert isinstance(answer, bytes), (
-            f"hmac_by_hand() should return bytes (the raw digest), got {type(answer).__name__}"
+            f"{call('hmac_by_hand', key, _message, hash_function)} should return bytes (the raw digest), "
+            f"got {type(answer).__name__}"
         )
         name, block_size = hash_function().name, hash_function().block_size
         advice = ""
@@ -95,7 +106,8 @@ def hmac_for_any_hash(ns):
             advice = " (a key longer than the block must be hashed first)"
         elif name == "sha512":
             advice = f" (is the block size right? {name} uses {block_size} bytes: hash_function().block_size)"
-        assert answer.hex() == expected, f"HMAC-{name.upper()} with a {len(key)}-byte key is wrong{advice}"
+        tried = call("hmac_by_hand", key, _message, hash_function)
+        assert answer.hex() == expected, f"HMAC-{name.upper()} with a {len(key)}-byte key is wrong{advice}: {tried}"
 
 
 def _spy_on_compare_digest():
@@ -112,24 +124,30 @@ def _spy_on_compare_digest():
 @exercise(
     "02.2",
     "A sign/verify pair that rejects tampering",
-    hint="sign: f'{value}.{b64url(hmac.new(key, value.encode(), hashlib.sha256).digest())}'. "
-    "verify: value, _, sig = signed.rpartition('.'); recompute; hmac.compare_digest(expected, sig.encode()).",
+    hint=[
+        "Lesson 02, Step 1: itsdangerous.Signer writes value + '.' + URL-safe base64 of the HMAC, without '='.",
+        "sign: hmac.new(key, value.encode(), hashlib.sha256).digest(), base64url without '=' padding. verify: "
+        "split at the LAST '.' (str.rpartition), sign the value again and compare the two signatures.",
+        "Shape of verify: value, dot, signature = signed.rpartition('.'); no dot: None; "
+        "hmac.compare_digest(expected.encode(), signature.encode()) decides between value and None.",
+    ],
 )
 def sign_and_verify(ns):
     sign, verify = needs(ns, "sign", "verify")
     key, other_key = secrets.token_bytes(32), secrets.token_bytes(32)
     value = f"user={random_word('ada')}.role=user"  # a dot inside the value, as real values have
 
-    signed = sign(value, key)
+    _, signed = calling("sign", sign, value, key)
     expected = f"{value}.{b64url(hmac.new(key, value.encode(), hashlib.sha256).digest())}"
     assert signed == expected, (
-        f"sign() returned {signed!r}; expected value + '.' + base64url (no '=') of HMAC-SHA256(key, value)"
+        f"{call('sign', value, key)} returned {signed!r}; expected value + '.' + base64url (no '=') "
+        f"of HMAC-SHA256(key, value): {expected!r}"
     )
 
     calls, spy = _spy_on_compare_digest()
     with replaced(ns, hmac, ["compare_digest"], spy), replaced(ns, secrets, ["compare_digest"], spy):
         got = verify(signed, key)
-    assert got == value, f"the legitimate flow fails: verify(sign(value, key), key) returned {got!r}"
+    assert got == value, f"the legitimate flow fails: {call('verify', signed, key)} returned {got!r}"
     assert calls, "compare signatures with hmac.compare_digest (constant time), not ==: it was never called"
 
     signature = signed.rpartition(".")[2]
@@ -149,8 +167,11 @@ def sign_and_verify(ns):
         except NotImplementedError:
             raise
         except Exception as error:
-            raise AssertionError(f"verify() raised {type(error).__name__} on {attack}; return None instead") from None
-        assert got is None, f"verify() accepted {attack}: returned {got!r}"
+            raise AssertionError(
+                f"{call('verify', candidate, key)} raised {type(error).__name__} on {attack}; return None instead"
+                + in_your_code(error)
+            ) from None
+        assert got is None, f"verify() accepted {attack}: {call('verify', candidate, key)} returned {got!r}"
 
 
 def _any_account() -> str:
@@ -195,13 +216,18 @@ def _refuses(serializer, cookie) -> bool:
 @exercise(
     "02.3",
     "Flask's session cookie during a key rotation",
-    hint="URLSafeTimedSerializer([*fallbacks, secret_key], salt='cookie-session', signer_kwargs="
-    "{'key_derivation': 'hmac', 'digest_method': hashlib.sha1}): itsdangerous signs with the LAST key.",
+    hint=[
+        "Lesson 02, Step 2 opened Flask's cookie with itsdangerous.URLSafeTimedSerializer and Flask's settings; "
+        "Step 5's 'Common mistake' is about the order of keys.",
+        "URLSafeTimedSerializer accepts a list of keys: it verifies with all of them and signs with the LAST one.",
+        "Shape: URLSafeTimedSerializer([*fallbacks, secret_key], salt='cookie-session', "
+        "signer_kwargs={'key_derivation': 'hmac', 'digest_method': hashlib.sha1}).",
+    ],
 )
 def rotating_serializer(ns):
     (session_serializer,) = needs(ns, "session_serializer")
     old_key, new_key, retired_key = (secrets.token_bytes(32) for _ in range(3))
-    serializer = session_serializer(new_key, [old_key])
+    _, serializer = calling("session_serializer", session_serializer, new_key, [old_key])
 
     username, old_cookie = _login_cookie(old_key)
     try:
@@ -211,7 +237,9 @@ def rotating_serializer(ns):
             f"a cookie the server signed with a fallback key was refused ({error}): are the fallbacks in "
             "the key list, and are salt, key_derivation and digest_method Flask's?"
         ) from None
-    assert opened == {"user": username}, f"a real Flask session cookie for {username!r} opened as {opened!r}"
+    assert opened == {"user": username}, (
+        f"a real Flask session cookie for {username!r} ({old_cookie!r}) opened as {opened!r}"
+    )
     username, new_cookie = _login_cookie(new_key, [old_key])
     assert serializer.loads(new_cookie) == {"user": username}, "a cookie signed with the current key was not opened"
 
@@ -241,9 +269,13 @@ def rotating_serializer(ns):
 @exercise(
     "02.4",
     "An encrypted cookie",
-    hint="Fernet(key).encrypt_at_time(json.dumps(data).encode(), now).decode(); unseal: "
-    "json.loads(Fernet(key).decrypt_at_time(token, max_age, now)), returning None on InvalidToken "
-    "(and on ValueError, which Fernet raises for a token with non-ASCII characters).",
+    hint=[
+        "Lesson 02, Step 6: Fernet(key).encrypt_at_time(...) and decrypt_at_time(..., ttl=..., current_time=...).",
+        "seal: JSON text of data, encoded, encrypted at time now; return the token as str. unseal: decrypt at "
+        "now with ttl=max_age, then json.loads.",
+        "Shape of unseal: try the decrypt; on InvalidToken (and ValueError, which Fernet raises for non-ASCII "
+        "text) return None.",
+    ],
 )
 def sealed_cookie(ns):
     seal, unseal = needs(ns, "seal", "unseal")
@@ -252,21 +284,27 @@ def sealed_cookie(ns):
     data = {"user": secret_name, "role": "admin"}
     now, max_age = 1767258000 + secrets.randbelow(10**6), 3600
 
-    token = seal(data, key, now)
-    assert isinstance(token, str), f"seal() should return the cookie value as a str, got {type(token).__name__}"
+    sealed, token = calling("seal", seal, data, key, now)
+    assert isinstance(token, str), f"{sealed} should return the cookie value as a str, got {type(token).__name__}"
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     except ValueError:
         raw = b""
-    assert raw[:1] == b"\x80", "seal() should return a Fernet token (Fernet(key).encrypt_at_time(...))"
+    assert raw[:1] == b"\x80", f"{sealed} returned {token!r}: that is not a Fernet token (Fernet(key).encrypt_at_time)"
     assert int.from_bytes(raw[1:9], "big") == now, (
-        "the token should be made at `now` (use encrypt_at_time), not at the real time"
+        f"{sealed}: the token should be made at `now` (use encrypt_at_time), not at the real time"
     )
-    assert secret_name.encode() not in raw, "the user name is readable in the token: encrypt it (Fernet)"
+    assert secret_name.encode() not in raw, f"{sealed}: the user name is readable in the token, encrypt it (Fernet)"
 
-    opened = unseal(token, key, now + 60, max_age)
-    assert opened == data, f"the legitimate flow fails: unseal(seal(data)) gave {opened!r}, not {data!r}"
-    assert unseal(token, key, now + max_age, max_age) == data, "a token exactly max_age seconds old is valid"
+    _, opened = calling("unseal", unseal, token, key, now + 60, max_age)
+    assert opened == data, (
+        f"the legitimate flow fails: {call('unseal', token, key, now + 60, max_age)} gave {opened!r}, not {data!r}"
+    )
+    at_the_limit = unseal(token, key, now + max_age, max_age)
+    assert at_the_limit == data, (
+        f"a token exactly max_age seconds old is valid: {call('unseal', token, key, now + max_age, max_age)} "
+        f"gave {at_the_limit!r}"
+    )
 
     index = len(token) // 2
     flipped = token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1 :]
@@ -282,5 +320,10 @@ def sealed_cookie(ns):
         except NotImplementedError:
             raise
         except Exception as error:
-            raise AssertionError(f"unseal() raised {type(error).__name__} on {attack}; return None instead") from None
-        assert got is None, f"unseal() accepted {attack}: returned {got!r}"
+            raise AssertionError(
+                f"{call('unseal', candidate, used_key, at, max_age)} raised {type(error).__name__} on {attack}; "
+                "return None instead" + in_your_code(error)
+            ) from None
+        assert got is None, (
+            f"unseal() accepted {attack}: {call('unseal', candidate, used_key, at, max_age)} gave {got!r}"
+        )

@@ -1,4 +1,4 @@
-"""Checks for exercises/03-server-sessions.ipynb: the checks attack the learner's session code.
+"""Checks for exercises/03-server-sessions-exercises.ipynb: the checks attack the learner's session code.
 
 03.1 drives the learner's store on a manual clock; 03.2 and 03.3 run the
 learner's functions on a reference store (so each exercise is graded on its
@@ -116,14 +116,21 @@ def timeouts() -> tuple[int, int]:
 @exercise(
     "03.1",
     "A session store with idle and absolute expiry",
-    hint="Keep {key(id): {'created': now, 'last_seen': now, 'data': {}}}; in load(), compare now with "
-    "last_seen + idle_timeout and created + absolute_timeout, delete if either has passed, else set last_seen = now.",
+    hint=[
+        "Lesson 03, Steps 1-3 and 5: an ID from secrets, its SHA-256 as the store's key, and two deadlines "
+        "measured on the store's clock.",
+        "create(): keep self._sessions[self.key(session_id)] = {'created': now, 'last_seen': now, 'data': {}} "
+        "and return the ID; never keep the ID itself.",
+        "Shape of load(): find the entry by key(session_id); if now >= last_seen + idle_timeout or now >= "
+        "created + absolute_timeout, delete it and return None; else set last_seen = now and return its data.",
+    ],
 )
 def session_store(ns):
     (SessionStore,) = needs(ns, "SessionStore")
     clock = ManualClock(start=ManualClock().now() + random.randint(0, 10**6))
     idle, absolute = timeouts()
     store = SessionStore(clock, idle_timeout=idle, absolute_timeout=absolute)
+    made = f"with SessionStore(clock, idle_timeout={idle}, absolute_timeout={absolute}), "
 
     with counting_secrets() as drawn:
         session_id = store.create()
@@ -149,13 +156,16 @@ def session_store(ns):
 
     clock.advance(idle - 1)
     assert store.load(session_id) is not None, (
-        f"the session expired after {idle - 1} s, before the idle timeout ({idle} s)"
+        f"{made}the session expired after {idle - 1} s, before the idle timeout ({idle} s)"
     )
     clock.advance(idle - 1)
-    assert store.load(session_id) is not None, "load() should renew the idle timeout (sliding renewal): last_seen = now"
+    assert store.load(session_id) is not None, (
+        f"{made}a session loaded {idle - 1} s ago and then {idle - 1} s again had expired: load() should renew "
+        "the idle timeout (sliding renewal: last_seen = now)"
+    )
     clock.advance(idle)
     assert store.load(session_id) is None, (
-        f"the session still works after {idle} s without a request (idle timeout {idle} s)"
+        f"{made}the session still works after {idle} s without a request (idle timeout {idle} s)"
     )
 
     busy = store.create()
@@ -164,10 +174,12 @@ def session_store(ns):
     while elapsed + step < absolute:
         clock.advance(step)
         elapsed += step
-        assert store.load(busy) is not None, "an active session ended before the absolute timeout"
+        assert store.load(busy) is not None, (
+            f"{made}a session used every {step} s ended {elapsed} s after it was created, before the absolute timeout"
+        )
     clock.advance(absolute - elapsed)  # less than the idle timeout since the last load
     assert store.load(busy) is None, (
-        f"a session used every {step} s still works {absolute} s after it was created; "
+        f"{made}a session used every {step} s still works {absolute} s after it was created; "
         f"it must end at created + absolute_timeout ({absolute} s)"
     )
 
@@ -190,8 +202,13 @@ def session_store(ns):
 @exercise(
     "03.2",
     "A login that issues a new ID",
-    hint="Load the old session (to copy an anonymous cart), then store.delete(cookie_session_id), "
-    "then store.create() a new one, set data['user'], and return the NEW ID.",
+    hint=[
+        "Lesson 03, Step 4: the fixed login never keeps the session the browser arrived with.",
+        "If cookie_session_id is given: load it (an anonymous session's 'cart' is worth keeping), then "
+        "store.delete() it, whatever it was.",
+        "Shape: new_id = store.create(); data = store.load(new_id); data['user'] = user (and the old cart, if "
+        "any); return new_id.",
+    ],
 )
 def login_regenerates_the_id(ns):
     (log_in,) = needs(ns, "log_in")
@@ -226,8 +243,12 @@ def login_regenerates_the_id(ns):
 @exercise(
     "03.3",
     "Log out everywhere",
-    hint="data = store.load(session_id); if it is None or has no 'user', return 0; "
-    "else return store.delete_user_sessions(data['user']).",
+    hint=[
+        "Lesson 03, Step 7: the server finds the user behind the session, then ends all of that user's sessions.",
+        "store.load(session_id) gives the session's data, or None; an anonymous session has no 'user'.",
+        "Shape: data = store.load(session_id); no data or no 'user': return 0; else return "
+        "store.delete_user_sessions(data['user']).",
+    ],
 )
 def logout_everywhere(ns):
     (log_out_everywhere,) = needs(ns, "log_out_everywhere")

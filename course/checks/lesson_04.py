@@ -1,7 +1,8 @@
-"""Checks for exercises/04-jwt.ipynb: the checks attack the learner's verifiers.
+"""Checks for exercises/04-jwt-exercises.ipynb: the checks attack the learner's verifiers.
 
 Every check first runs the legitimate flow (so an unfinished answer reports
-"not done yet"), then replays the attacks: each must be refused.
+"not done yet"), then replays the attacks: each must be refused. A failure
+shows the token (and key) that got through, so the learner can try it again.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from course.checks import exercise, needs
-from course.checks._support import random_word, running_server
+from course.checks import exercise, in_your_code, needs
+from course.checks._support import call, calling, random_word, running_server
 from course.checks._values import original
 from demo_server import DEMO_EPOCH, DEMO_USERS
 
@@ -70,7 +71,7 @@ def accepted(what: str, function: Callable, *args: Any, **kwargs: Any) -> Any:
     except NotImplementedError:
         raise
     except Exception as error:
-        raise AssertionError(f"{what} was refused: {type(error).__name__}: {error}") from None
+        raise AssertionError(f"{what} was refused: {type(error).__name__}: {error}{in_your_code(error)}") from None
 
 
 def _not_the_course_copy(function: Callable, name: str) -> None:
@@ -119,27 +120,36 @@ def access_claims(now: float, **changes: Any) -> dict[str, Any]:
 @exercise(
     "04.1",
     "Sign an HS256 token by hand",
-    hint="header {'alg': 'HS256', 'typ': 'JWT'}; each part is base64url(JSON) without '='; "
-    "the signature is HMAC-SHA256 over 'header.payload' (ASCII), base64url too.",
+    hint=[
+        "Lesson 04, Step 2 wrote sign_hs256 in full; this is the same, with the b64url helper given.",
+        "Header {'alg': 'HS256', 'typ': 'JWT'} and the payload, each json.dumps(...).encode() then b64url; "
+        "the signing input is the ASCII text 'header.payload'.",
+        "Shape: signature = hmac.new(key, signing_input, hashlib.sha256).digest(); return "
+        "f'{header}.{payload}.{b64url(signature)}'.",
+    ],
 )
 def sign_by_hand(ns):
     (sign_hs256,) = needs(ns, "sign_hs256")
     _not_the_course_copy(sign_hs256, "sign_hs256")
     key = secrets.token_bytes(32)
     payload = {"sub": random_word("user"), "admin": False, "n": secrets.randbelow(10**6)}
-    token = sign_hs256(payload, key)
-    assert isinstance(token, str), f"sign_hs256 should return a str, got {type(token).__name__}"
-    assert token.count(".") == 2, "a JWT is three parts joined by dots: header.payload.signature"
-    assert "=" not in token, "base64url in a JWT has no '=' padding: strip it"
-    header = jwt.get_unverified_header(token)
-    assert header.get("alg") == "HS256", f"the header should say alg HS256, it says {header!r}"
+    tried, token = calling("sign_hs256", sign_hs256, payload, key)
+    made = f"{tried} returned {token!r}"
+    assert isinstance(token, str), f"{made}: it should return a str"
+    assert token.count(".") == 2, f"{made}: a JWT is three parts joined by dots, header.payload.signature"
+    assert "=" not in token, f"{made}: base64url in a JWT has no '=' padding, strip it"
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.DecodeError as error:
+        raise AssertionError(f"{made}: PyJWT cannot read its header ({error})") from None
+    assert header.get("alg") == "HS256", f"{made}: the header should say alg HS256, it says {header!r}"
     try:
         decoded = jwt.decode(token, key, algorithms=["HS256"])
     except jwt.InvalidSignatureError:
         raise AssertionError(
-            "PyJWT says the signature is wrong: HMAC-SHA256 over the ASCII text 'header.payload'"
+            f"{made}: PyJWT says the signature is wrong (HMAC-SHA256 over the ASCII text 'header.payload')"
         ) from None
-    assert decoded == payload, f"PyJWT decoded {decoded!r}, but you signed {payload!r}"
+    assert decoded == payload, f"{made}: PyJWT decoded {decoded!r}, but you signed {payload!r}"
     other = sign_hs256(payload, secrets.token_bytes(32))
     assert other.split(".")[2] != token.split(".")[2], "a different key must give a different signature"
 
@@ -147,8 +157,13 @@ def sign_by_hand(ns):
 @exercise(
     "04.2",
     "Verify an HS256 token by hand",
-    hint="Check alg == 'HS256' first, then hmac.compare_digest on the signature, then exp (now >= exp: "
-    "expired) and nbf (now < nbf: too early). Raise ValueError('why') for each.",
+    hint=[
+        "Lesson 04, Step 2: verify_hs256 in course/lessons/by_hand/jwt_hs256.py, and the order its checks come in.",
+        "Order: three parts and a JSON header; alg must BE 'HS256' (allow one, do not forbid 'none'); then the "
+        "signature with hmac.compare_digest; only then the claims.",
+        "Shape: raise ValueError('why') for each refusal; expired when now >= exp, too early when now < nbf; "
+        "now = time.time() when it is None.",
+    ],
 )
 def verify_by_hand(ns):
     (verify_hs256,) = needs(ns, "verify_hs256")
@@ -185,11 +200,12 @@ def verify_by_hand(ns):
     }
     for name, token in attacks.items():
         error = refused(verify_hs256, token, key, now=now)
-        assert error is not None, f"verify_hs256 accepted {name}"
+        tried = call("verify_hs256", token, key, now=now)
+        assert error is not None, f"verify_hs256 accepted {name}: {tried}"
         assert isinstance(error, ValueError), (
-            f"for {name}, raise ValueError('why'), not {type(error).__name__}: {error}"
+            f"for {name}, raise ValueError('why'), not {type(error).__name__}: {error}{in_your_code(error)} ({tried})"
         )
-        assert str(error), f"for {name}, say why: ValueError('bad signature'), not a bare ValueError()"
+        assert str(error), f"for {name}, say why: ValueError('bad signature'), not a bare ValueError() ({tried})"
 
 
 # --- 04.3: a verifier for the demo server's EdDSA access tokens ------------------------------
@@ -198,9 +214,15 @@ def verify_by_hand(ns):
 @exercise(
     "04.3",
     "A verifier that cannot be talked into trusting a forged token",
-    hint="Find the key by the header's kid in jwks['keys'] (jwt.PyJWK(jwk)), call jwt.decode with "
-    "algorithms=['EdDSA'], audience=AUDIENCE, issuer=ISSUER and verify_exp/nbf/iat False, then "
-    "compare exp and nbf with `now` yourself.",
+    hint=[
+        "Lesson 04, Steps 3-5: an allow-list, the key the kid names from the JWKS, iss and aud, and the times "
+        "judged at the server's clock.",
+        "kid = jwt.get_unverified_header(token).get('kid'); pick the jwks['keys'] entry with that kid "
+        "(jwt.PyJWK(entry) is its key) or refuse; jwt.decode(..., algorithms=['EdDSA'], audience=AUDIENCE, "
+        "issuer=ISSUER, options={'verify_exp': False, 'verify_nbf': False, 'verify_iat': False}).",
+        "Then the times at `now`, with LEEWAY_SECONDS: refuse when now >= exp + leeway, now < nbf - leeway, or "
+        "iat > now + leeway (issued in the future).",
+    ],
     points=2,
 )
 def access_token_verifier(ns):
@@ -230,12 +252,16 @@ def access_token_verifier(ns):
         "an expired token (2 minutes past exp)": issuer_key.sign(access_claims(now, exp=int(now) - 120)),
         "a token for another audience": issuer_key.sign(access_claims(now, aud="another-api")),
         "a token from another issuer": issuer_key.sign(access_claims(now, iss="someone-else")),
+        "a token issued 2 minutes in the future (iat)": issuer_key.sign(access_claims(now, iat=int(now) + 120)),
+        "a token that is not valid for 2 more minutes (nbf)": issuer_key.sign(access_claims(now, nbf=int(now) + 120)),
     })  # fmt: skip
     for name, token in attacks.items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)  # raw 32-byte forms are "short"
             error = refused(verify_access_token, token, jwks, now)
-        assert error is not None, f"verify_access_token accepted {name}"
+        assert error is not None, (
+            f"verify_access_token accepted {name}: {call('verify_access_token', token, jwks, now)}"
+        )
 
 
 def _same_kid_other_key(issuer_key: SigningKey, claims: dict[str, Any]) -> str:
@@ -264,19 +290,23 @@ def _real_server_token_is_accepted(verify_access_token: Callable) -> None:
 @exercise(
     "04.4",
     "Rotate refresh tokens and catch a reused one",
-    hint="Keep token -> (family, used?) and family -> ended?. rotate(): unknown or ended -> ValueError; "
-    "already used -> end the family, then ValueError; else mark used and issue the next token.",
+    hint=[
+        "Lesson 04, Step 6: a login starts a family; each refresh uses one token up and hands out the next.",
+        "Keep two maps: token -> its family and whether it was used; family -> its user and whether it ended.",
+        "Shape of rotate(): unknown token or ended family -> ValueError; a used token -> end its family, then "
+        "ValueError; else mark it used and issue the family's next token.",
+    ],
     points=2,
 )
 def refresh_rotation(ns):
     (RefreshTokens,) = needs(ns, "RefreshTokens")
     store = RefreshTokens()
     user = random_word("user")
-    first = store.start(user)
+    _, first = calling("RefreshTokens().start", store.start, user)
     assert isinstance(first, str) and len(first) >= 22, (
         "a refresh token is a long random string (secrets.token_urlsafe)"
     )
-    who, second = store.rotate(first)
+    _, (who, second) = calling("store.rotate", store.rotate, first)
     assert who == user, f"rotate() should return the user the family belongs to ({user!r}), got {who!r}"
     assert second != first, "rotate() must hand out a new refresh token"
     who, third = store.rotate(second)

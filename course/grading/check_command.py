@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from pathlib import Path
 
 from course.grading.check_session import CheckSession
@@ -11,18 +14,36 @@ from course.outcome import Outcome
 from course.terminal import Terminal, bar
 
 DEFAULT_CELL_TIMEOUT = 10.0
+# `make check` sets this, so the advice printed names the command the learner typed.
+COMMAND_ENV = "COURSE_CHECK_COMMAND"
+
+
+def check_command(hint: int = 0) -> str:
+    """The command that runs this check again, spelled so it works where the learner is."""
+    typed = os.environ.get(COMMAND_ENV, "").strip()
+    if typed == "make check":
+        return "make check" + (f" HINT={hint}" if hint else "")
+    script = Path(sys.prefix) / "bin" / "course"
+    on_path = shutil.which("course")
+    if typed:
+        command = typed
+    elif on_path and Path(on_path).resolve() == script.resolve():
+        command = "course check"
+    else:
+        command = f"{_shown(script)} check"
+    return command + (f" --hint {hint}" if hint else "")
 
 
 def report_notebook(
     notebook: Path,
     *,
     cell_timeout: float,
-    hints: bool,
+    hints: int,
     terminal: Terminal,
     solutions_dir: Path = SOLUTIONS_DIR,
     session: CheckSession | None = None,
 ) -> tuple[int, int]:
-    """Check one notebook and print its report; returns (passed, total)."""
+    """Check one notebook and print its report; returns (passed, total). ``hints``: the hint step to show."""
     own_session = session is None
     if own_session:
         session = CheckSession([lesson_number(notebook.name) or ""], notebooks=1)
@@ -39,7 +60,7 @@ def report_notebook(
         if own_session:
             session.close()
     terminal.clear_progress()
-    terminal.say(terminal.paint(f"{notebook}", "bold"))
+    terminal.say(terminal.paint(f"{_shown(notebook)}", "bold"))
     if report.status is not NotebookStatus.CHECKED:
         terminal.say(f"  {Outcome.ERROR.mark} {report.message}")
     exercises = report.exercises
@@ -52,16 +73,17 @@ def report_notebook(
         terminal.say(terminal.paint(f"{line}: {status.label}", "yellow" if status is Outcome.TODO else "red"))
         if outcome.message:
             terminal.say(f"       {outcome.message}")
-        if hints and outcome.hint:
-            terminal.say(terminal.paint(f"       Hint: {outcome.hint}", "dim"))
+        if hints:
+            for line in _hint_lines(outcome.id, hints):
+                terminal.say(terminal.paint(f"       {line}", "dim"))
     passed = sum(1 for outcome in exercises if outcome.passed)
     unfinished = [outcome for outcome in exercises if not outcome.passed]
     if unfinished:
         first = unfinished[0]
         terminal.say(f"  {passed}/{len(exercises)} exercises pass.")
         terminal.say(
-            f"  Next: in {notebook}, work on {first.id} ({first.title}), then run `course check` again."
-            + ("" if hints else " Stuck? `course check --hint`.")
+            f"  Next: in {_shown(notebook)}, work on {first.id} ({first.title}), "
+            f"then run `{check_command()}` again." + ("" if hints else f" Stuck? `{check_command(hint=1)}`.")
         )
     elif exercises:
         terminal.say(terminal.paint(f"  {passed}/{len(exercises)} exercises pass. Well done!", "green"))
@@ -72,7 +94,7 @@ def run_check(
     notebooks: list[Path],
     *,
     cell_timeout: float = DEFAULT_CELL_TIMEOUT,
-    hints: bool = False,
+    hints: int = 0,
     terminal: Terminal | None = None,
 ) -> int:
     """The whole `course check` command; returns the exit code (0: all pass)."""
@@ -112,3 +134,22 @@ def run_check(
     if all_passed:
         terminal.say("Every exercise passes.")
     return 0 if all_passed else 1
+
+
+def _shown(path: Path) -> str:
+    """A path as the learner would type it: relative to where they are if it is below, else in full."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def _hint_lines(exercise_id: str, step: int) -> list[str]:
+    from course.checks import find, hint_lines  # loads that lesson's checks: only when a hint is asked for
+
+    try:
+        ex = find(exercise_id)
+    except (KeyError, ValueError):
+        return []
+    step = min(step, len(ex.hints))
+    return hint_lines(ex, step, f"`{check_command(hint=step + 1)}`") if step else []

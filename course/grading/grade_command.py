@@ -1,10 +1,11 @@
 """`course grade`: grade a class of submissions into CSV, Markdown and results.json.
 
-SUBMISSIONS/<learner>/<NN-topic>.ipynb, one folder per learner. Every notebook
-is read first, then checked by a worker in a sandboxed kernel with the pristine
-check cells and the hidden tests put back in, under a time limit; a broken one
-scores 0 on what it broke and never stops the others. Only this process writes
-the outputs, each atomically and never through a link.
+SUBMISSIONS/<learner>/<NN-topic>-exercises.ipynb, one folder per learner (the
+older name <NN-topic>.ipynb is accepted too). Every notebook is read first, then
+checked by a worker in a sandboxed kernel with the pristine check cells and the
+hidden tests put back in, under a time limit; a broken one scores 0 on what it
+broke and never stops the others. Only this process writes the outputs, each
+atomically and never through a link.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from course.grading.score import zero_outcomes
 from course.grading.submissions import Learner, collect, handed_in_names, learner_folders
 from course.grading.supervisor import run_jobs
 from course.grading.worker import Job
-from course.layout import SOLUTIONS_DIR, hidden_tests_for, solution_notebooks
+from course.layout import SOLUTIONS_DIR, exercise_name, hidden_tests_for, solution_notebooks
 from course.outcome import Outcome
 from course.terminal import Terminal, bar
 
@@ -79,7 +80,9 @@ def grade(
     run_id = run_id or secrets.token_hex(8)
     learners = learner_folders(submissions)
     if not learners:
-        raise ValueError(f"{submissions} has no learner folders (expected SUBMISSIONS/<learner>/<NN-topic>.ipynb)")
+        raise ValueError(
+            f"{submissions} has no learner folders (expected SUBMISSIONS/<learner>/<NN-topic>-exercises.ipynb)"
+        )
     lessons = load_lessons(solutions_dir, lessons_wanted)
     if lessons_wanted is None:
         # By default grade the lessons someone handed in, not every lesson of the course.
@@ -88,7 +91,7 @@ def grade(
     if not lessons:
         raise ValueError(
             "no submitted notebook has the name of a course exercise notebook "
-            f"({', '.join(p.name for p in solution_notebooks(solutions_dir))})"
+            f"({', '.join(exercise_name(p.name) for p in solution_notebooks(solutions_dir))})"
         )
     choice = sandbox.choose(sandbox_wanted)
     if choice.warning:

@@ -1,4 +1,5 @@
-"""Finding and reading what learners handed in: SUBMISSIONS/<learner>/<NN-topic>.ipynb.
+"""Finding and reading what learners handed in: SUBMISSIONS/<learner>/<NN-topic>-exercises.ipynb
+(or the older name, <NN-topic>.ipynb).
 
 Everything is read once, before any learner code runs: a learner's code can
 then change no one's notebook before it is graded. Links are never followed (a
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from course.grading.learner_notebook import MAX_NOTEBOOK_BYTES
 from course.grading.report import NotebookStatus
+from course.layout import exercise_name
 
 
 @dataclass
@@ -85,11 +87,12 @@ def handed_in_names(learners: list[Learner]) -> set[str]:
 
 def _read(folder: Path, lesson_name: str, files: list[str]) -> HandedIn:
     found = _match(lesson_name, files)
+    wanted = exercise_name(lesson_name)
     if found is None:
-        return HandedIn(lesson_name, status=NotebookStatus.MISSING, message=f"no notebook {lesson_name} was handed in")
+        return HandedIn(wanted, status=NotebookStatus.MISSING, message=f"no notebook {wanted} was handed in")
     if isinstance(found, list):
-        message = f"several notebooks could be {lesson_name}: {', '.join(sorted(found))}; keep only one"
-        return HandedIn(lesson_name, status=NotebookStatus.UNREADABLE, message=message)
+        message = f"several notebooks could be {wanted}: {', '.join(sorted(found))}; keep only one"
+        return HandedIn(wanted, status=NotebookStatus.UNREADABLE, message=message)
     try:
         fd = os.open(folder / found, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
@@ -113,14 +116,16 @@ def _read(folder: Path, lesson_name: str, files: list[str]) -> HandedIn:
 
 
 def _match(lesson_name: str, files: list[str]) -> str | list[str] | None:
-    """The file that is this lesson's notebook: the same name; the same name in another
-    Unicode form; or the only notebook whose name starts with the lesson's number."""
-    if lesson_name in files:
-        return lesson_name
-    wanted = unicodedata.normalize("NFC", lesson_name).casefold()
-    same = [name for name in files if unicodedata.normalize("NFC", name).casefold() == wanted]
-    if len(same) == 1:
-        return same[0]
+    """The file that is this lesson's notebook: the hand-out's name, else the lesson's own
+    (the older name); either in another Unicode form; or the only notebook whose name starts
+    with the lesson's number."""
+    for name in (exercise_name(lesson_name), lesson_name):
+        if name in files:
+            return name
+        wanted = unicodedata.normalize("NFC", name).casefold()
+        same = [file for file in files if unicodedata.normalize("NFC", file).casefold() == wanted]
+        if len(same) == 1:
+            return same[0]
     number = lesson_name[:2]
     candidates = [name for name in files if name[:2] == number and not name[2:3].isdigit()]
     if len(candidates) == 1:

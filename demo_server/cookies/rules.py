@@ -190,7 +190,10 @@ def _warnings(cookie: ParsedSetCookie, now: float) -> list[str]:
     if not cookie.secure:
         notes.append("no Secure: it is also sent over plain http, where anyone on the network can read it")
     if cookie.samesite is None:
-        notes.append("no SameSite: Chrome and Edge treat it as Lax, Firefox and Safari as None; say Lax or Strict")
+        notes.append(
+            "no SameSite: Chrome and Edge treat it as Lax (yet send it on cross-site top-level POSTs "
+            "for its first 2 minutes), Firefox and Safari as None; say Lax or Strict"
+        )
     if cookie.path is None:
         notes.append("no Path: it applies to the directory of the URL that set it; say Path=/ for the whole site")
     if cookie.domain is not None:

@@ -1,7 +1,8 @@
 """The session cookie: which name and attributes, and reading it back.
 
-HttpOnly (page scripts cannot read it), SameSite=Lax (not sent on cross-site
-POSTs), Path=/. With SERVER_SESSION_SECURE_COOKIE it is also Secure (sent over
+HttpOnly (page scripts cannot read it), SameSite=Lax (not sent with
+cross-site subrequests or POSTs: defence in depth, not a CSRF defence on its
+own), Path=/. With SERVER_SESSION_SECURE_COOKIE it is also Secure (sent over
 https only) and named ``__Host-sid``: browsers accept a ``__Host-`` cookie only
 with Secure, Path=/ and no Domain, so a sibling subdomain cannot plant one.
 Both need https, which the demo server on http://127.0.0.1 does not have, so

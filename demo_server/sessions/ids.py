@@ -1,7 +1,8 @@
 """Session IDs: where they come from, and the only form the server keeps.
 
-An ID is 32 bytes from ``secrets`` (256 bits, twice OWASP's 128-bit floor),
-sent to the client once in ``Set-Cookie``. The server stores only its SHA-256:
+An ID is 32 bytes from ``secrets``: 256 bits, four times OWASP's floor of 64
+bits of entropy and twice ASVS 5.0's 128 bits (v5.0.0-7.2.3), sent to the
+client once in ``Set-Cookie``. The server stores only its SHA-256:
 whoever reads the store (a backup, a log, a SQL injection) learns no live ID.
 A plain hash is enough because the ID is random, not a password someone chose;
 there is no word list to try against it.

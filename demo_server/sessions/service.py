@@ -5,6 +5,8 @@ Pass any of these to ``create_app({...})`` or ``demo_server.start(...)``:
 SERVER_SESSION_STORE             "sqlite" (default) or "memory"
 SERVER_SESSION_SQLITE_PATH       ":memory:" (default: private to the app, never on disk),
                                  or a file path to share sessions between processes
+                                 (lesson 07's STORE URL says the same and more, Redis
+                                 included: see demo_server.scale.shared_store)
 SERVER_SESSION_IDLE_TIMEOUT      seconds without a request before a session ends (900)
 SERVER_SESSION_ABSOLUTE_TIMEOUT  seconds after login when it ends anyway (28800 = 8 h)
 SERVER_SESSION_SECURE_COOKIE     False (default): cookie "sid". True: cookie
@@ -21,11 +23,9 @@ from typing import Any
 from flask import Flask
 
 from demo_server import context
-from demo_server.sessions.stores import build_store
+from demo_server.sessions.stores import ExpiryPolicy, build_store
 
 DEFAULTS: dict[str, Any] = {
-    "SERVER_SESSION_STORE": "sqlite",
-    "SERVER_SESSION_SQLITE_PATH": ":memory:",
     "SERVER_SESSION_IDLE_TIMEOUT": 15 * 60,
     "SERVER_SESSION_ABSOLUTE_TIMEOUT": 8 * 60 * 60,
     "SERVER_SESSION_SECURE_COOKIE": False,
@@ -33,7 +33,13 @@ DEFAULTS: dict[str, Any] = {
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its session store (``context.session_store()``), on the app's clock."""
+    """Give the app its session store (``context.session_store()``), on the app's clock,
+    in the shared store the config names (``context.shared_store()``, opened first)."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    app.extensions[context.SESSION_STORE] = build_store(app.config, context.clock(app))
+    policy = ExpiryPolicy(
+        idle_timeout=app.config["SERVER_SESSION_IDLE_TIMEOUT"],
+        absolute_timeout=app.config["SERVER_SESSION_ABSOLUTE_TIMEOUT"],
+    )
+    shared = context.shared_store(app)
+    app.extensions[context.SESSION_STORE] = build_store(shared.location, policy, context.clock(app), shared.redis)

@@ -39,14 +39,16 @@ def login():
     if not users().verify(username, password):
         raise Unauthorized("wrong username or password")
     store = session_store()
-    carried = {}
+    moved = None
     arrived_with = session_cookie.read_session_id()
     if arrived_with is not None:
         previous = store.get(arrived_with)
         if previous is not None and previous.user_id is None:
-            carried = {"cart": previous.data.get("cart", [])}  # keep the cart, not the ID
-        store.delete(arrived_with)
-    session_id, session = store.create(username, data=carried, device=device_label())
+            # Keep the cart, not the ID: it moves to a new session in one step, with items still being added.
+            moved = store.rotate(arrived_with, user_id=username, device=device_label(), keep=_cart_only)
+        else:
+            store.delete(arrived_with)
+    session_id, session = moved or store.create(username, device=device_label())
     response = jsonify({"message": f"logged in as {username}", "session": describe(session)})
     session_cookie.issue(response, session_id)
     return response
@@ -112,11 +114,15 @@ def change_password():
         raise BadRequest(f"a new password has at least {MIN_PASSWORD_LENGTH} characters")
     if new == current:
         raise BadRequest("the new password is the same as the current one")
-    users().set_password(session.user_id, new)
     store = session_store()
-    ended = store.revoke_all(session.user_id, except_id=session_id)
-    new_id, _ = store.create(session.user_id, data=session.data, device=session.device)
-    store.delete(session_id)
+    # This session moves to a new ID in one step of the store, so a cart add racing the change
+    # lands before the move (and moves with it) or is refused, never lost.
+    moved = store.rotate(session_id, user_id=session.user_id, device=session.device)
+    if moved is None:
+        raise Conflict("this session ended or changed its ID while the request was on its way: log in again")
+    new_id, _ = moved
+    users().set_password(session.user_id, new)
+    ended = store.revoke_all(session.user_id, except_id=new_id)
     response = jsonify({"message": f"password changed; {ended} other session(s) ended", "ended_sessions": ended})
     session_cookie.issue(response, new_id)
     return response
@@ -149,6 +155,9 @@ def add_to_cart():
     # The store runs the read-modify-write as one step: concurrent adds all count.
     session = store.update(session_id, add) if session_id is not None else None
     started = session is None
+    if started and store.was_rotated(session_id):
+        # The session moved to a new ID (a login or a password change) while this add was on its way.
+        raise Conflict("this session just got a new ID (a login or a password change): add the item again")
     if started:
         # No live session: start an anonymous one with a fresh ID (never one the client chose).
         session_id, _ = store.create(None, device=device_label())
@@ -163,6 +172,10 @@ def add_to_cart():
 
 
 # --- helpers (the insecure twin reuses some) ---------------------------------
+
+
+def _cart_only(data: dict) -> dict:
+    return {"cart": data.get("cart", [])}
 
 
 def current_session(*, logged_in: bool = True) -> tuple[str, Session]:

@@ -61,10 +61,11 @@ class DenyList:
 
 
 class AccessTokens:
-    def __init__(self, keys: KeyRing, ids: TokenIds) -> None:
+    def __init__(self, keys: KeyRing, ids: TokenIds, denied: DenyList | None = None) -> None:
+        """``denied``: where revoked jti values live (default: this process; lesson 07 shares one in Redis)."""
         self.keys = keys
         self.ids = ids
-        self.denied = DenyList()
+        self.denied = denied if denied is not None else DenyList()
 
     def issue(self, subject: str, session_id: str, now: float) -> str:
         """A signed access token for ``subject``; ``sid`` names its refresh-token family."""

@@ -77,6 +77,12 @@ class KeyRing:
             self._current = new_key.kid
         return new_key
 
+    def trust(self, key: SigningKey) -> None:
+        """Also verify tokens signed with ``key``, without signing with it: another
+        instance's key during a rolling rotation (lesson 07, demo_server.scale.keyset)."""
+        with self._lock:
+            self._keys.setdefault(key.kid, key)
+
     def retire(self, kid: str) -> None:
         """Stop accepting tokens signed with ``kid`` (never the current key)."""
         with self._lock:

@@ -33,7 +33,7 @@ class Family:
 
 
 @dataclass
-class _Issued:
+class IssuedToken:
     family_id: str
     expires_at: float
     used: bool = False
@@ -43,7 +43,7 @@ class RefreshTokenFamilies:
     def __init__(self, ids: TokenIds) -> None:
         self._ids = ids
         self._families: dict[str, Family] = {}
-        self._tokens: dict[str, _Issued] = {}  # sha256(token) -> record
+        self._tokens: dict[str, IssuedToken] = {}  # sha256(token) -> record
         self._lock = threading.Lock()
 
     def start(self, subject: str, now: float) -> tuple[str, Family]:
@@ -59,23 +59,15 @@ class RefreshTokenFamilies:
         if len(token) > MAX_REFRESH_TOKEN_CHARS:
             raise TokenRejected("unknown refresh token")
         with self._lock:
-            issued = self._tokens.get(_digest(token))
+            issued = self._tokens.get(token_digest(token))
             if issued is None:
                 raise TokenRejected("unknown refresh token")
             family = self._families[issued.family_id]
-            if family.ended:
-                raise TokenRejected(f"this refresh token's family has ended ({family.ended}); log in again")
-            if issued.used:
-                family.ended = "a used refresh token came back"
-                raise TokenRejected(
-                    "refresh token reuse detected: this token was already used, so its whole "
-                    "family is ended; log in again"
-                )
-            if now >= issued.expires_at:
-                raise TokenRejected("refresh token expired; log in again")
-            if now >= family.started_at + FAMILY_MAX_SECONDS:
-                family.ended = "too long since login"
-                raise TokenRejected("this login is too old to refresh; log in again")
+            refusal, end_reason = rotation_verdict(issued, family, now)
+            if end_reason:
+                family.ended = end_reason
+            if refusal:
+                raise TokenRejected(refusal)
             issued.used = True
             return self._issue(family, now), family
 
@@ -92,10 +84,30 @@ class RefreshTokenFamilies:
 
     def _issue(self, family: Family, now: float) -> str:
         token = self._ids.new(32)
-        self._tokens[_digest(token)] = _Issued(family_id=family.id, expires_at=now + REFRESH_TOKEN_SECONDS)
+        self._tokens[token_digest(token)] = IssuedToken(family_id=family.id, expires_at=now + REFRESH_TOKEN_SECONDS)
         return token
 
 
-def _digest(token: str) -> str:
+def rotation_verdict(issued: IssuedToken, family: Family, now: float) -> tuple[str | None, str | None]:
+    """May ``issued`` be traded for the next token now? (why not, or None; why its family must end, or None).
+
+    One place for the rules, so every store (this one, Redis in lesson 07) decides alike.
+    """
+    if family.ended:
+        return f"this refresh token's family has ended ({family.ended}); log in again", None
+    if issued.used:
+        return (
+            "refresh token reuse detected: this token was already used, so its whole family is ended; log in again",
+            "a used refresh token came back",
+        )
+    if now >= issued.expires_at:
+        return "refresh token expired; log in again", None
+    if now >= family.started_at + FAMILY_MAX_SECONDS:
+        return "this login is too old to refresh; log in again", "too long since login"
+    return None, None
+
+
+def token_digest(token: str) -> str:
+    """What a store keeps instead of a refresh token."""
     # A leaked table of digests cannot be replayed as tokens.
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()

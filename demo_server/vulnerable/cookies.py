@@ -4,7 +4,7 @@ The course grew out of a beginner article whose login API sets
 ``user=admin`` and whose profile API lets in any request whose Cookie header
 *contains* that text. These two views answer exactly as that code did, so a
 learner can set them side by side and forge their way in. The fixed twins
-live in ``blueprints/cookies.py``.
+live in ``demo_server/cookies/views.py``.
 
 One deliberate difference: a body that is not a JSON object gets a 4xx with
 a reason (``request_input``), where the article's ``await request.json()``
@@ -35,9 +35,9 @@ ARTICLE_SET_COOKIE = "user=admin; HttpOnly; Path=/; Max-Age=3600"
 
 @bp.post("/api/login")
 @insecure(
-    flaw="the login cookie is the user name in plain text, so anyone can write it themselves",
-    cwe="CWE-565",
-    asvs="v5.0.0-7.2.1",
+    flaw="the login cookie is the user name in plain text, the same for every login, so anyone can write it",
+    cwe=("CWE-565", "CWE-642"),
+    asvs="v5.0.0-7.2.2",
     fixed_twin="/cookies/api/login",
 )
 def login():
@@ -54,8 +54,8 @@ def login():
 @bp.get("/api/profile")
 @insecure(
     flaw="trusts any Cookie header that contains the text 'user=admin' (forged or substring)",
-    cwe="CWE-565",
-    asvs="v5.0.0-7.2.1",
+    cwe=("CWE-565", "CWE-697"),
+    asvs="v5.0.0-9.1.1",
     fixed_twin="/cookies/api/profile",
 )
 def profile():

@@ -5,7 +5,11 @@
   (session fixation). Fixed twin: ``POST /sessions/login``.
 - ``/vuln/sessions/cookie-cart`` keeps the cart in a cookie the client sends
   back: concurrent adds each start from the same old cart, and all but the last
-  answer's items are lost. Fixed twin: ``/sessions/cart``, kept in the store.
+  answer's items are lost. Fixed twin: ``/sessions/cart``, kept in the store,
+  which appends in one atomic step (a lock in memory, a transaction in SQLite).
+  Keeping the session on the server is not enough by itself: a store that loads
+  the whole session and saves it back after each request (Flask-Session does)
+  loses updates the same way.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """Lesson 02's vulnerable twin: Flask's session cookie signed with a weak key.
 
 The key is a word from every list of common secrets (the placeholder nobody
-replaced), so an attacker who holds one cookie finds the key offline and
-then signs cookies for any user. The fixed twins are ``/signed/login`` and
-``/signed/profile``, whose key comes from ``secrets.token_bytes(32)``.
+replaced), written in the source, so an attacker who holds one cookie finds
+the key offline and then signs cookies for any user. The fixed twins are
+``/signed/login`` and ``/signed/profile``, whose key comes from
+``secrets.token_bytes(32)`` (and, in a real deployment, from a secret store,
+never from the source).
 """
 
 from __future__ import annotations
@@ -29,12 +31,15 @@ def weak_session_serializer() -> URLSafeTimedSerializer:
 
 
 FLAW = (
-    "signs its session cookie with a dictionary word as the key, so anyone can guess it and sign a cookie for any user"
+    "signs its session cookie with a dictionary word written in the source as the key, "
+    "so anyone can guess it and sign a cookie for any user"
 )
+# CWE-1391: a guessable (default) key; CWE-321: a cryptographic key hard-coded in the source.
+WEAK_KEY_LABEL = dict(flaw=FLAW, cwe=("CWE-1391", "CWE-321"), asvs="v5.0.0-11.5.1")
 
 
 @bp.post("/login")
-@insecure(flaw=FLAW, cwe="CWE-1391", asvs="v5.0.0-11.5.1", fixed_twin="/signed/login")
+@insecure(**WEAK_KEY_LABEL, fixed_twin="/signed/login")
 def login():
     username = authenticate()
     response = jsonify({"message": f"Logged in as {username}"})
@@ -44,7 +49,7 @@ def login():
 
 
 @bp.get("/profile")
-@insecure(flaw=FLAW, cwe="CWE-1391", asvs="v5.0.0-11.5.1", fixed_twin="/signed/profile")
+@insecure(**WEAK_KEY_LABEL, fixed_twin="/signed/profile")
 def profile():
     try:
         data = weak_session_serializer().loads(request.cookies.get(COOKIE, ""), max_age=MAX_AGE)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import binascii
 import hashlib
 import hmac
-import json
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -23,7 +22,7 @@ from werkzeug.exceptions import Unauthorized
 
 from demo_server.context import token_service
 from demo_server.vulnerable.labels import insecure, insecure_blueprint
-from demo_server.web.base64url import b64url_decode
+from demo_server.web.base64url import b64url_decode, b64url_json
 
 bp = insecure_blueprint("vuln_jwt", __name__, url_prefix="/vuln/jwt")
 
@@ -41,8 +40,8 @@ def me():
         raise Unauthorized("send 'Authorization: Bearer <token>'")
     try:
         header_part, payload_part, signature_part = token.strip().split(".")
-        header = json.loads(b64url_decode(header_part))
-        claims = json.loads(b64url_decode(payload_part))
+        header = b64url_json(header_part)
+        claims = b64url_json(payload_part)
         signature = b64url_decode(signature_part)
     except (ValueError, binascii.Error):
         raise Unauthorized("malformed token") from None

@@ -7,23 +7,21 @@ from typing import Any
 from flask import request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from demo_server.web import strict_json
+
 MAX_FIELD_LENGTH = 1024
 
 
 def json_object() -> dict[str, Any]:
-    """The request body as a JSON object, or a 4xx that says what is wrong."""
+    """The request body as a JSON object, or a 4xx that says what is wrong (see strict_json for what is refused)."""
     if not request.is_json:
         raise UnsupportedMediaType(
             f"send a JSON body with 'Content-Type: application/json' (got {request.mimetype or 'no Content-Type'})"
         )
-    raw = request.get_data(cache=True)
     try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadRequest("the request body is not valid UTF-8") from None
-    data = request.get_json(silent=True)
-    if data is None:
-        raise BadRequest("the request body is not valid JSON")
+        data = strict_json.loads(request.get_data(cache=True))
+    except strict_json.JSONRejected as refused:
+        raise BadRequest(f"the request body {refused}") from None
     if not isinstance(data, dict):
         raise BadRequest(f"expected a JSON object, got a JSON {type(data).__name__}")
     return data

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import demo_server
 from course.checks import hidden_test
-from course.checks._support import random_word
+from course.checks._support import call, random_word
 from demo_server.runner import serve_app
 
 
@@ -25,17 +25,20 @@ def second_server():
 @hidden_test("00.1")
 def uses_the_given_base_url(ns):
     with second_server() as url:
-        assert ns["server_software"](url) == "sessions-live-demo"
+        got = ns["server_software"](url)
+        assert got == "sessions-live-demo", f"{call('server_software', url)} returned {got!r}: use the given base_url"
 
 
 @hidden_test("00.2")
 def names_with_dots_and_dashes(ns):
     name = random_word("Dr.Ada-")
     with second_server() as url:
-        assert ns["greet_with_cookie"](url, name) == f"Welcome back, {name}!"
+        got = ns["greet_with_cookie"](url, name)
+        assert got == f"Welcome back, {name}!", f"{call('greet_with_cookie', url, name)} returned {got!r}"
 
 
 @hidden_test("00.3")
 def no_cookies_means_an_empty_dict(ns):
     with second_server() as url:
-        assert ns["cookies_the_server_saw"](url, {}) == {}
+        got = ns["cookies_the_server_saw"](url, {})
+        assert got == {}, f"{call('cookies_the_server_saw', url, {})} returned {got!r}"

@@ -8,17 +8,21 @@ cookies at all, an existing __Host- prefix, and repeated attributes.
 import secrets
 
 from course.checks import hidden_test
-from course.checks._support import random_word
+from course.checks._support import call, random_word
 
 
 @hidden_test("01.1")
 def empty_pieces_and_spaces(ns):
     parse = ns["parse_cookie_header"]
     a, b = random_word("a"), random_word("b")
-    assert parse(f"  {a}=1 ;; {b}=2; ") == {a: "1", b: "2"}
-    assert parse(f"{a}=abc==") == {a: "abc=="}, "base64 values end in '=': split at the first '=' only"
-    assert parse(f"justtext; {a}=1") == {a: "1"}, "a piece without '=' is not a cookie"
-    assert parse(f"{a}=") == {a: ""}, "an empty value is still a cookie"
+    for header, expected, why in [
+        (f"  {a}=1 ;; {b}=2; ", {a: "1", b: "2"}, "empty pieces and spaces are skipped"),
+        (f"{a}=abc==", {a: "abc=="}, "base64 values end in '=': split at the first '=' only"),
+        (f"justtext; {a}=1", {a: "1"}, "a piece without '=' is not a cookie"),
+        (f"{a}=", {a: ""}, "an empty value is still a cookie"),
+    ]:
+        got = parse(header)
+        assert got == expected, f"{why}: {call('parse_cookie_header', header)} returned {got!r}"
 
 
 @hidden_test("01.2")
@@ -29,10 +33,9 @@ def guessed_and_garbage_cookies(ns):
     bob_pair = log_in(bob).partition(";")[0].strip()
     assert current_user(alice_pair) == alice and current_user(bob_pair) == bob, "each login is its own session"
     name = alice_pair.partition("=")[0]
-    assert current_user(f"{name}={secrets.token_urlsafe(32)}") is None, "a guessed session value got in"
-    assert current_user(f"{name}=") is None
-    assert current_user("%%%not a cookie%%%") is None
-    assert current_user(f"x=not{name}=admin") is None
+    for header in (f"{name}={secrets.token_urlsafe(32)}", f"{name}=", "%%%not a cookie%%%", f"x=not{name}=admin"):
+        got = current_user(header)
+        assert got is None, f"{call('current_user', header)} returned {got!r}: only a live session's cookie gets in"
 
 
 @hidden_test("01.3")
@@ -40,21 +43,29 @@ def keeps_an_existing_prefix_and_refuses_empty_lifetimes(ns):
     build = ns["session_cookie_header"]
     value = random_word("v")
     header = build("__Host-sid", value, 60)
-    assert header.startswith(f"__Host-sid={value};"), f"do not add the prefix twice: {header!r}"
+    made = call("session_cookie_header", "__Host-sid", value, 60)
+    assert header.startswith(f"__Host-sid={value};"), f"do not add the prefix twice: {made} returned {header!r}"
     for bad in (0, -1):
         try:
             build("sid", value, bad)
         except ValueError:
             continue
-        raise AssertionError(f"max_age={bad} should raise ValueError: that cookie would be deleted at once")
+        raise AssertionError(
+            f"{call('session_cookie_header', 'sid', value, bad)} should raise ValueError: "
+            "that cookie would be deleted at once"
+        )
 
 
 @hidden_test("01.4")
 def spacing_and_repeated_attributes(ns):
     follows = ns["follows_prefix_rules"]
     word = random_word("s")
-    assert follows(f"__Host-{word}=1;Secure;Path=/") is True, "no spaces after ';' is still valid"
-    assert follows(f"__Host-{word}=1; Secure; Path=/; Path=/admin") is False, "the last Path counts"
-    assert follows(f"__Host-{word}=1; Secure; Path=/admin; Path=/") is True, "the last Path counts"
-    assert follows(f"__HOST-{word}=1; Path=/") is False, "prefixes are matched case-insensitively"
-    assert follows(f"__Secure-{word}=1; SECURE") is True
+    for header, expected, why in [
+        (f"__Host-{word}=1;Secure;Path=/", True, "no spaces after ';' is still valid"),
+        (f"__Host-{word}=1; Secure; Path=/; Path=/admin", False, "the last Path counts"),
+        (f"__Host-{word}=1; Secure; Path=/admin; Path=/", True, "the last Path counts"),
+        (f"__HOST-{word}=1; Path=/", False, "prefixes are matched case-insensitively"),
+        (f"__Secure-{word}=1; SECURE", True, "attribute names are matched case-insensitively"),
+    ]:
+        got = follows(header)
+        assert got is expected, f"{why}: {call('follows_prefix_rules', header)} returned {got!r}"

@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet
 from itsdangerous import BadSignature
 
 from course.checks import hidden_test
-from course.checks._support import random_word
+from course.checks._support import call, random_word
 from course.checks.lesson_02 import flask_format
 
 
@@ -26,15 +26,18 @@ def block_sizes_other_than_64_and_keys_at_the_edge(ns):
         block = hash_function().block_size
         for key_length in (block - 1, block, block + 1):
             key, message = os.urandom(key_length), os.urandom(300)
+            tried = call("hmac_by_hand", key, message, hash_function)
             assert hmac_by_hand(key, message, hash_function) == hmac.new(key, message, hash_function).digest(), (
-                f"{hash_function().name} with a {key_length}-byte key"
+                f"{hash_function().name} with a {key_length}-byte key: {tried}"
             )
 
 
 @hidden_test("02.1")
 def the_default_hash_is_sha256(ns):
     key, message = os.urandom(32), b""
-    assert ns["hmac_by_hand"](key, message) == hmac.new(key, message, hashlib.sha256).digest()
+    assert ns["hmac_by_hand"](key, message) == hmac.new(key, message, hashlib.sha256).digest(), (
+        f"without a hash_function argument, HMAC-SHA256: {call('hmac_by_hand', key, message)}"
+    )
 
 
 @hidden_test("02.2")
@@ -57,7 +60,7 @@ def garbage_signatures_return_none(ns):
     if standard_base64 != signature:
         candidates.append(f"{value}.{standard_base64}")
     for candidate in candidates:
-        assert verify(candidate, key) is None, f"verify accepted {candidate!r}"
+        assert verify(candidate, key) is None, f"verify accepted {candidate!r}: {call('verify', candidate, key)}"
 
 
 @hidden_test("02.2")
@@ -65,8 +68,11 @@ def unicode_and_empty_values(ns):
     sign, verify = ns["sign"], ns["verify"]
     key = secrets.token_bytes(32)
     for value in ("", "naïve café ☕", "a.b.c", "user=ada; role=admin"):
-        assert verify(sign(value, key), key) == value, f"round trip of {value!r}"
-        assert verify(sign(value, key), secrets.token_bytes(32)) is None
+        assert verify(sign(value, key), key) == value, (
+            f"round trip of {value!r}: {call('verify', sign(value, key), key)}"
+        )
+        other = secrets.token_bytes(32)
+        assert verify(sign(value, key), other) is None, f"another key: {call('verify', sign(value, key), other)}"
 
 
 @hidden_test("02.3")

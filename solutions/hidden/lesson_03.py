@@ -18,7 +18,7 @@ def timeouts_are_strict_at_the_boundary(ns):
     store = ns["SessionStore"](clock, idle_timeout=600, absolute_timeout=3600)
     session_id = store.create()
     clock.advance(599.5)
-    assert store.load(session_id) is not None
+    assert store.load(session_id) is not None, "idle_timeout=600: a session 599.5 s idle is still valid"
     clock.advance(600)
     assert store.load(session_id) is None, "valid only while now < last_seen + idle_timeout"
 
@@ -29,9 +29,9 @@ def renewal_never_stretches_the_absolute_timeout(ns):
     store = ns["SessionStore"](clock, idle_timeout=600, absolute_timeout=1000)
     session_id = store.create()
     clock.advance(500)
-    assert store.load(session_id) is not None
+    assert store.load(session_id) is not None, "idle 600 s, absolute 1000 s: valid 500 s after creation"
     clock.advance(499)
-    assert store.load(session_id) is not None
+    assert store.load(session_id) is not None, "idle 600 s, absolute 1000 s: valid 999 s after creation (used at 500)"
     clock.advance(1)
     assert store.load(session_id) is None, "valid only while now < created + absolute_timeout"
 
@@ -41,8 +41,8 @@ def malformed_ids_find_nothing(ns):
     store = ns["SessionStore"](ManualClock(), idle_timeout=600, absolute_timeout=3600)
     store.create()
     for garbage in ("", "x", "A" * 43, None, 42):
-        assert store.load(garbage) is None
-        assert not store.delete(garbage)
+        assert store.load(garbage) is None, f"load({garbage!r}) should be None"
+        assert not store.delete(garbage), f"delete({garbage!r}) should be False"
 
 
 @hidden_test("03.1")
@@ -50,7 +50,7 @@ def stores_are_independent(ns):
     clock = ManualClock()
     first = ns["SessionStore"](clock, idle_timeout=600, absolute_timeout=3600)
     second = ns["SessionStore"](clock, idle_timeout=600, absolute_timeout=3600)
-    assert second.load(first.create()) is None
+    assert second.load(first.create()) is None, "a session created in one SessionStore loads in another"
 
 
 @hidden_test("03.2")

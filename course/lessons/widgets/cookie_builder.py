@@ -18,7 +18,9 @@ import ipywidgets as widgets
 
 from demo_server.cookies.builder import BuiltCookie, build_set_cookie
 
-SAMESITE_CHOICES = [("(not set)", None), ("Strict", "Strict"), ("Lax", "Lax"), ("None", "None")]
+# ipywidgets shows a Dropdown whose value is None as blank, so "(not set)" is the empty string.
+SAMESITE_CHOICES = [("(not set)", ""), ("Strict", "Strict"), ("Lax", "Lax"), ("None", "None")]
+WIDE = "32em"
 
 
 def cookie_report(built: BuiltCookie) -> str:
@@ -31,19 +33,23 @@ def cookie_report(built: BuiltCookie) -> str:
 
 
 def cookie_builder_widget(name: str = "sid", value: str = "abc123", now: float | None = None) -> widgets.VBox:
-    """A live Set-Cookie builder. ``now`` (Unix time) is the clock Expires is computed from."""
-    wide = widgets.Layout(width="32em")
+    """A live Set-Cookie builder. ``now`` (Unix time) is the clock Expires is computed from;
+    by default the running demo server's clock, so the dates agree with the lesson's server."""
+    wide = widgets.Layout(width=WIDE)
+    whole_label = {"description_width": "initial"}  # long checkbox labels are not cut off
     name_box = widgets.Text(value=name, description="Name", layout=wide)
     value_box = widgets.Text(value=value, description="Value", layout=wide)
     max_age_box = widgets.Text(
         value="3600", description="Max-Age", placeholder="seconds; empty: a session cookie", layout=wide
     )
-    expires_box = widgets.Checkbox(value=False, description="also send Expires (now + Max-Age)")
+    expires_box = widgets.Checkbox(
+        value=False, description="also send Expires (now + Max-Age)", style=whole_label, layout=wide
+    )
     path_box = widgets.Text(value="/", description="Path", placeholder="empty: leave Path out", layout=wide)
     domain_box = widgets.Text(value="", description="Domain", placeholder="empty: this host only", layout=wide)
     secure_box = widgets.Checkbox(value=False, description="Secure")
     httponly_box = widgets.Checkbox(value=False, description="HttpOnly")
-    samesite_box = widgets.Dropdown(options=SAMESITE_CHOICES, value=None, description="SameSite")
+    samesite_box = widgets.Dropdown(options=SAMESITE_CHOICES, value="", description="SameSite")
     report = widgets.HTML()
     fields = [
         name_box,
@@ -58,7 +64,7 @@ def cookie_builder_widget(name: str = "sid", value: str = "abc123", now: float |
     ]
 
     def refresh(_change=None) -> None:
-        clock_now = time.time() if now is None else now
+        clock_now = _clock_now() if now is None else now
         try:
             max_age = int(max_age_box.value) if max_age_box.value.strip() else None
         except ValueError:
@@ -74,7 +80,7 @@ def cookie_builder_widget(name: str = "sid", value: str = "abc123", now: float |
                 domain=domain_box.value or None,
                 secure=secure_box.value,
                 httponly=httponly_box.value,
-                samesite=samesite_box.value,
+                samesite=samesite_box.value or None,
                 now=clock_now,
             )
         except ValueError as error:
@@ -89,6 +95,14 @@ def cookie_builder_widget(name: str = "sid", value: str = "abc123", now: float |
     return widgets.VBox(
         [name_box, value_box, max_age_box, expires_box, path_box, domain_box, flags, samesite_box, report]
     )
+
+
+def _clock_now() -> float:
+    """The demo server's time if one is running (lessons freeze it at 2026-01-01), else this computer's."""
+    import demo_server
+
+    server = demo_server.current()
+    return server.clock.now() if server is not None and server.running else time.time()
 
 
 def _report_html(built: BuiltCookie) -> str:

@@ -17,17 +17,18 @@ from course.lessons.jwt_inspector import inspect
 
 def jwt_inspector_widget(token: str = "", key: str = "", now: float | None = None) -> widgets.VBox:
     """A token box, a key box and a live report. ``now`` fixes the time used for exp/nbf."""
+    # width "auto" fills the line *with* the description label; "100%" adds the label on top and overflows.
     token_box = widgets.Textarea(
         value=token,
         placeholder="paste a JWT: eyJ...",
         description="Token",
-        layout=widgets.Layout(width="100%", height="6em"),
+        layout=widgets.Layout(width="auto", height="6em"),
     )
-    key_box = widgets.Text(
+    key_box = widgets.Textarea(
         value=key,
         placeholder="optional: HMAC secret, PEM public key, or JWK JSON",
         description="Key",
-        layout=widgets.Layout(width="100%"),
+        layout=widgets.Layout(width="auto", height="3em"),
     )
     report = widgets.HTML()
 

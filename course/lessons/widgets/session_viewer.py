@@ -29,23 +29,34 @@ def session_viewer_widget(server) -> widgets.VBox:
     revoke_button = widgets.Button(description="Revoke", icon="trash", button_style="danger")
     status = widgets.HTML()
 
-    def refresh(_button=None) -> None:
+    def show_rows() -> None:
         rows = session_rows(store)
         table.value = _table_html(rows, server.clock.datetime().strftime("%H:%M:%S"))
+        picked = picker.value
         picker.options = [(f"{row.hash_prefix}… {row.user} ({row.device or 'no device'})", row.id_hash) for row in rows]
+        # Keep the pick if that session is still live, else pick the first: never a blank list with rows in it.
+        live = [row.id_hash for row in rows]
+        picker.value = picked if picked in live else (live[0] if live else None)
         revoke_button.disabled = not rows
+
+    def refresh(_button=None) -> None:
+        status.value = ""  # an old message would describe the table before this refresh
+        show_rows()
 
     def revoke(_button) -> None:
         if picker.value is None:
+            status.value = "Pick a session in the list first."
             return
+        row = next((row for row in session_rows(store) if row.id_hash == picker.value), None)
         ended = store.revoke(picker.value)
-        message = "Revoked: its cookie now gets 401." if ended else "That session had already ended."
+        who = f"{row.user}'s session {row.hash_prefix}…" if row else "That session"
+        message = f"Revoked {who}: its cookie now gets 401." if ended else f"{who} had already ended."
         status.value = html.escape(message)
-        refresh()
+        show_rows()
 
     refresh_button.on_click(refresh)
     revoke_button.on_click(revoke)
-    refresh()
+    show_rows()
     return widgets.VBox([table, widgets.HBox([picker, refresh_button, revoke_button]), status])
 
 

@@ -4,7 +4,8 @@
 only SHA-256 hashes at rest, constant-time comparison, idle and absolute
 expiry on an injected clock, sliding renewal, and purging of expired
 sessions. A backend (memory, SQLite, Redis in lesson 07) only stores records
-keyed by hash: it implements the handful of ``_primitives`` at the bottom.
+keyed by hash: it implements the handful of ``_primitives`` at the bottom, and
+keeps every field of ``Session`` (``rotated`` included: see ``rotate``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class Session:
     expires_at: float
     device: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    # True for the marker an ID leaves behind when rotate() moves its session to a new ID: no
+    # session at all (it holds no data and lets nobody in), kept until it expires so that a
+    # request that raced the move is refused instead of quietly starting a fresh session.
+    rotated: bool = False
 
     def expired(self, now: float) -> bool:
         return now >= self.expires_at
@@ -99,7 +104,7 @@ class SessionStore(ABC):
         if id_hash is None:
             return None
         record = self._find(id_hash)
-        if record is None or not same_hash(record.id_hash, id_hash):
+        if record is None or record.rotated or not same_hash(record.id_hash, id_hash):
             return None
         if record.expired(self.clock.now()):
             self._remove(id_hash)
@@ -129,6 +134,40 @@ class SessionStore(ABC):
 
         return self._change_live(session_id, apply)
 
+    def rotate(
+        self,
+        session_id: str,
+        *,
+        user_id: str | None,
+        device: str = "",
+        keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> tuple[str, Session] | None:
+        """Move a live session to a new ID (at login and at a password change); returns
+        (the new raw ID, the new record), or None if the session was not live.
+
+        The new session starts now for ``user_id`` with the old one's data (or ``keep(data)``).
+        One atomic step of the backend takes the old data and leaves a marker in its place, so an
+        update() to the old ID either lands before it, and moves with the data, or finds the marker
+        and changes nothing (``was_rotated`` then says why): no acknowledged change is lost. The new
+        record is added after that step; nobody can reach it in between, as only this call knows its ID.
+        """
+        taken: dict[str, dict[str, Any]] = {}
+
+        def leave_a_marker(record: Session) -> Session:
+            taken["data"] = record.data  # the last call wins, should a backend retry its step
+            return replace(record, device="", data={}, rotated=True)
+
+        if self._change_live(session_id, leave_a_marker) is None:
+            return None
+        data = taken["data"]
+        return self.create(user_id, data=keep(data) if keep else data, device=device)
+
+    def was_rotated(self, session_id: str) -> bool:
+        """True if rotate() moved this ID's session to a new ID (until the old one would have expired)."""
+        id_hash = self._hash_of(session_id)
+        record = self._find(id_hash) if id_hash is not None else None
+        return record is not None and record.rotated and not record.expired(self.clock.now())
+
     def delete(self, session_id: str) -> bool:
         """End one session (logout). True if it existed."""
         id_hash = self._hash_of(session_id)
@@ -141,15 +180,15 @@ class SessionStore(ABC):
     def list_for_user(self, user_id: str) -> list[Session]:
         """This user's live sessions, oldest first."""
         now = self.clock.now()
-        return sorted((r for r in self._for_user(user_id) if not r.expired(now)), key=_age_order)
+        return sorted((r for r in self._for_user(user_id) if _live(r, now)), key=_age_order)
 
     def list_all(self) -> list[Session]:
         """Every live session, oldest first (for the session viewer)."""
         now = self.clock.now()
-        return sorted((r for r in self._all() if not r.expired(now)), key=_age_order)
+        return sorted((r for r in self._all() if _live(r, now)), key=_age_order)
 
     def stored_count(self) -> int:
-        """How many records the backend holds, expired ones not yet swept included."""
+        """How many records the backend holds, expired ones not yet swept and rotate() markers included."""
         return len(self._all())
 
     def revoke_all(self, user_id: str, except_id: str | None = None) -> int:
@@ -157,7 +196,8 @@ class SessionStore(ABC):
         keep = self._hash_of(except_id) if except_id is not None else None
         ended = 0
         for record in self._for_user(user_id):
-            if record.id_hash != keep and self._remove(record.id_hash):
+            # A rotate() marker is no session: it stays, to refuse late requests to its old ID.
+            if record.id_hash != keep and not record.rotated and self._remove(record.id_hash):
                 ended += 1
         return ended
 
@@ -181,10 +221,15 @@ class SessionStore(ABC):
             return None
         now = self.clock.now()
 
-        def unless_expired(record: Session) -> Session | None:
+        def unless_ended(record: Session) -> Session | None:
+            if record.rotated:
+                raise _NotLive  # the backend's atomic step aborts: the marker stays as it is
             return None if record.expired(now) else change(record)
 
-        return self._change(id_hash, unless_expired)
+        try:
+            return self._change(id_hash, unless_ended)
+        except _NotLive:
+            return None
 
     def _purge_now_and_then(self) -> None:
         # Expired sessions also vanish when looked up; this sweep catches the ones nobody asks for again.
@@ -194,6 +239,9 @@ class SessionStore(ABC):
             self.purge_expired()
 
     # --- what a backend implements ----------------------------------------
+    # Records go in and come out with every field of Session, ``rotated`` included (a backend
+    # that stores fields one by one needs a place for it; rotate() itself needs nothing more
+    # than _change and _add below).
 
     @abstractmethod
     def _add(self, record: Session) -> None:
@@ -225,6 +273,14 @@ class SessionStore(ABC):
     @abstractmethod
     def _remove_expired(self, now: float) -> int:
         """Delete records with ``expires_at <= now``; returns how many."""
+
+
+class _NotLive(Exception):
+    """Raised inside a backend's atomic step to leave a record unchanged."""
+
+
+def _live(record: Session, now: float) -> bool:
+    return not record.rotated and not record.expired(now)
 
 
 def _age_order(record: Session) -> float:

@@ -25,12 +25,13 @@ CREATE TABLE IF NOT EXISTS sessions (
     last_seen  REAL NOT NULL,
     expires_at REAL NOT NULL,     -- min(last_seen + idle, created_at + absolute)
     device     TEXT NOT NULL,
-    data       TEXT NOT NULL      -- JSON
+    data       TEXT NOT NULL,     -- JSON
+    rotated    INTEGER NOT NULL DEFAULT 0  -- 1: the marker rotate() leaves at an old ID (see SessionStore.rotate)
 );
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_id);
 CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
 """
-COLUMNS = "id_hash, user_id, created_at, last_seen, expires_at, device, data"
+COLUMNS = "id_hash, user_id, created_at, last_seen, expires_at, device, data, rotated"
 BUSY_TIMEOUT_SECONDS = 5.0
 
 
@@ -51,13 +52,14 @@ class SQLiteSessionStore(SessionStore):
                 self._db.execute("PRAGMA journal_mode = WAL")
                 self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(SCHEMA)
+            _add_missing_columns(self._db)
 
     def close(self) -> None:
         self._closer()
 
     def _add(self, record: Session) -> None:
         with self._write() as db:
-            db.execute(f"INSERT INTO sessions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", _row(record))
+            db.execute(f"INSERT INTO sessions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _row(record))
 
     def _find(self, id_hash: str) -> Session | None:
         with self._lock:
@@ -75,7 +77,7 @@ class SQLiteSessionStore(SessionStore):
             else:
                 db.execute(
                     "UPDATE sessions SET user_id = ?, created_at = ?, last_seen = ?, expires_at = ?,"
-                    " device = ?, data = ? WHERE id_hash = ?",
+                    " device = ?, data = ?, rotated = ? WHERE id_hash = ?",
                     _row(new)[1:] + (id_hash,),
                 )
             return new
@@ -136,9 +138,20 @@ def _row(record: Session) -> tuple:
         record.expires_at,
         record.device,
         json.dumps(record.data, separators=(",", ":")),
+        int(record.rotated),
     )
 
 
 def _record(row: tuple) -> Session:
-    id_hash, user_id, created_at, last_seen, expires_at, device, data = row
-    return Session(id_hash, user_id, created_at, last_seen, expires_at, device, json.loads(data))
+    id_hash, user_id, created_at, last_seen, expires_at, device, data, rotated = row
+    return Session(id_hash, user_id, created_at, last_seen, expires_at, device, json.loads(data), bool(rotated))
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    # A database file written before SessionStore.rotate() existed lacks its column.
+    columns = {row[1] for row in db.execute("PRAGMA table_info(sessions)")}
+    if "rotated" not in columns:
+        try:
+            db.execute("ALTER TABLE sessions ADD COLUMN rotated INTEGER NOT NULL DEFAULT 0")
+        except sqlite3.OperationalError:
+            pass  # another process sharing the file added it first

@@ -1,0 +1,207 @@
+"""The course's own UI in a real browser: `make lab`'s JupyterLab, lessons 01 and 04, Run All, in Chromium.
+
+For each lesson: every code cell runs and none shows an error, every Mermaid
+diagram renders as an SVG, and the lesson's widget renders as a live widget and
+answers when you type into it (the cookie builder's Set-Cookie header, the JWT
+inspector's report). JupyterLab gets fresh settings (no autosave, every cell
+rendered), and the test checks that the lessons on disk are left as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import shlex
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import jwt
+import pytest
+
+from .browser_support import require_chromium
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = secrets.token_hex(16)
+RUN_ALL_SECONDS = 60
+# JupyterLab settings for a test run: no autosave (the lessons on disk must not change), every
+# cell in the page (a windowed notebook leaves cells out of view unrendered), no news.
+SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+}
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+CODE_PROMPTS = f"""() => [...document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputArea-prompt')]
+    .map(prompt => prompt.textContent.trim())"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def make_lab_command(port: int) -> tuple[dict[str, str], list[str]]:
+    """The command `make lab` runs (and any VAR=value it sets first), so this tests the Makefile."""
+    dry_run = subprocess.run(
+        ["make", "-n", "lab", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    line = next(line for line in dry_run.stdout.splitlines() if " lab " in line and "jupyter" in line)
+    words = shlex.split(line)
+    variables = {}
+    while "=" in words[0] and not words[0].startswith("-"):
+        name, _, value = words.pop(0).partition("=")
+        variables[name] = value
+    assert "--ip=127.0.0.1" in words, "make lab must bind loopback only"
+    words[0] = str(ROOT / words[0]) if not os.path.isabs(words[0]) else words[0]
+    # The lab opens no lesson by itself here: the test opens each one.
+    return variables, [word for word in words if not word.endswith(".ipynb")]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    require_chromium()
+    port = _free_port()
+    home = tmp_path_factory.mktemp("lab-home")
+    for name, values in SETTINGS.items():
+        path = home / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    variables, command = make_lab_command(port)
+    command += [f"--IdentityProvider.token={TOKEN}", "--ServerApp.port_retries=0", "--no-browser"]
+    env = {
+        **os.environ,
+        **variables,
+        "HOME": str(home),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+    }
+    log = home / "jupyter.log"
+    with open(log, "w") as log_file:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"JupyterLab did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    from course.lessons.browser import open_browser
+
+    return open_browser()
+
+
+def run_all(lab: str, browser, notebook: str, evidence: Path):
+    """Open the lesson in JupyterLab, Run > Run All Cells, and wait until the kernel is done."""
+    tab = browser.new_window(viewport={"width": 1300, "height": 900})
+    tab.context.set_default_timeout(30_000)
+    # A workspace of its own, reset: only this lesson open (an earlier test's tabs would be restored).
+    workspace = notebook.partition(".")[0]
+    tab.goto(f"{lab}/lab/workspaces/{workspace}/tree/notebooks/{notebook}?reset&token={TOKEN}")
+    panel = PANEL
+    tab.wait_for_selector(f"{panel} .jp-Cell")
+    idle = f"{panel} .jp-Notebook-ExecutionIndicator[data-status=idle]"
+    tab.wait_for_selector(idle, timeout=60_000)
+    tab.locator(f"{panel} .jp-Cell").first.click()
+    tab.locator(".lm-MenuBar-item", has_text="Run").first.click()
+    tab.locator('.lm-Menu-item[data-command="runmenu:run-all"]:not(.lm-mod-disabled)').click()
+    deadline = time.monotonic() + RUN_ALL_SECONDS
+    while True:
+        prompts = tab.evaluate(CODE_PROMPTS)
+        if any(re.fullmatch(r"\[\d+\]:", p) for p in prompts) and not any("*" in p for p in prompts):
+            if tab.locator(idle).count():
+                break
+        if time.monotonic() > deadline:
+            tab.screenshot(path=str(evidence), full_page=True)
+            pytest.fail(
+                f"{notebook}: Run All did not finish in {RUN_ALL_SECONDS} s (prompts: {prompts}); see {evidence}"
+            )
+        time.sleep(0.25)
+    return tab, prompts
+
+
+def shut_down_kernels(lab: str) -> None:
+    """End the lesson's kernel (and its demo server) before the next lesson starts."""
+
+    def call(method: str, path: str):
+        request = urllib.request.Request(f"{lab}{path}", method=method, headers={"Authorization": f"token {TOKEN}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read() or b"null")
+
+    for session in call("GET", "/api/sessions"):
+        call("DELETE", f"/api/sessions/{session['id']}")
+
+
+def mermaid_blocks(notebook: str) -> int:
+    cells = json.loads((ROOT / "notebooks" / notebook).read_text())["cells"]
+    return sum("".join(cell["source"]).count("```mermaid") for cell in cells if cell["cell_type"] == "markdown")
+
+
+def type_into_the_cookie_builder(tab) -> None:
+    """The builder's Name box: a new name must show up in its Set-Cookie header."""
+    builder = tab.locator(".widget-vbox", has=tab.locator(".widget-html", has_text="Set-Cookie:")).last
+    assert builder.count(), "the cookie builder did not render as a live widget (no Set-Cookie report)"
+    name = f"ui{secrets.token_hex(3)}"
+    builder.locator(".widget-text input").first.fill(name)
+    builder.locator(".widget-html", has_text=f"Set-Cookie: {name}=").wait_for(timeout=10_000)
+
+
+def paste_into_the_jwt_inspector(tab) -> None:
+    """The inspector's token box: a pasted token's subject must show up in its report."""
+    inspector = tab.locator(".widget-vbox", has=tab.locator(".widget-textarea textarea")).last
+    assert inspector.count(), "the JWT inspector did not render as a live widget (no token box)"
+    subject = f"ui-{secrets.token_hex(3)}"
+    token = jwt.encode({"sub": subject}, "a key of at least thirty-two bytes!", algorithm="HS256")
+    inspector.locator(".widget-textarea textarea").first.fill(token)
+    inspector.locator(".widget-html", has_text=subject).wait_for(timeout=10_000)
+
+
+@pytest.mark.parametrize(
+    ("notebook", "try_the_widget"),
+    [("01-cookies.ipynb", type_into_the_cookie_builder), ("04-jwt.ipynb", paste_into_the_jwt_inspector)],
+    ids=["01", "04"],
+)
+def test_the_lesson_runs_in_jupyterlab(lab, browser, notebook, try_the_widget, tmp_path):
+    on_disk = hashlib.sha256((ROOT / "notebooks" / notebook).read_bytes()).hexdigest()
+    evidence = tmp_path / f"{notebook}.png"
+    tab, prompts = run_all(lab, browser, notebook, evidence)
+    try:
+        errors = tab.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        assert errors.count() == 0, f"a cell shows an error: {errors.first.inner_text()[:500]}"
+        unnumbered = [p for p in prompts if not re.fullmatch(r"\[\d+\]:", p)]
+        assert not unnumbered, f"Run All stopped early: {len(unnumbered)} of {len(prompts)} code cells did not run"
+        diagrams = tab.locator('.jp-RenderedMermaid img[src^="data:image/svg+xml"]')
+        assert diagrams.count() == mermaid_blocks(notebook), "every Mermaid diagram renders as an SVG"
+        assert tab.locator(".jupyter-widgets.widget-vbox").count(), "no live widget rendered"
+        try_the_widget(tab)
+    except Exception:
+        tab.screenshot(path=str(evidence), full_page=False)
+        raise
+    finally:
+        tab.context.close()
+        shut_down_kernels(lab)
+    assert hashlib.sha256((ROOT / "notebooks" / notebook).read_bytes()).hexdigest() == on_disk, "the lesson was saved"
