@@ -165,6 +165,20 @@ def test_the_guard_watches_the_methods_of_a_learners_class():
         store.lie()
 
 
+def test_the_guard_watches_the_attributes_of_a_learners_object():
+    from course.checks._values import ImpostorValue, guard
+
+    class Finding:
+        def __init__(self):
+            self.cwe = AlwaysEqual("anything")
+            self.route = "/cart"
+
+    finding = guard(lambda: Finding(), "probe")()
+    assert finding.route == "/cart"
+    with pytest.raises(ImpostorValue, match=r"probe\(\)\.cwe returned a str subclass \(AlwaysEqual\)"):
+        assert finding.cwe == "CWE-362"
+
+
 def test_a_check_that_stops_a_hung_answer_stubs_it_out_for_later_checks(monkeypatch, verdicts):
     namespace = {}
     exec("def parse_cookie_header(header):\n    while True:\n        pass", namespace)

@@ -122,7 +122,7 @@ def test_without_bubblewrap_grading_warns_and_still_kills_what_a_learner_started
 
     from .sandbox_support import processes_with
 
-    solution = nbformat.read(SOLUTIONS_DIR / NOTEBOOK, as_version=4)
+    solution = nbformat.read(SOLUTIONS_DIR / "00-start-here.ipynb", as_version=4)
     token = f"escaped-{secrets.token_hex(6)}"
     escaper = cb.with_cell_before_first_answer(
         cb.untouched(solution), attacks.ESCAPES.format(script=attacks.ESCAPED_PROCESS, token=token)

@@ -213,7 +213,10 @@ def test_no_secret_reaches_an_output(attacked):
         assert not any(line in text for text in outputs), line
     assert not any("LEAK" in text and "hidden_test" in text for text in outputs)
     leak = next(t for t in attacked.results["attack-leaks-files"]["tests"] if t["name"] == "00.1")
-    assert leak["status"] == "error" and leak["message"].strip() == "RuntimeError: LEAK", "the files are not there"
+    # "LEAK " followed by nothing it found, then the call that raised it (in the learner's own code)
+    assert leak["status"] == "error" and leak["message"].startswith("RuntimeError: LEAK , in server_software("), (
+        "the files are not there"
+    )
 
 
 def test_links_are_not_followed(attacked):

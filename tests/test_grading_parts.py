@@ -320,7 +320,7 @@ def test_the_sandbox_shows_the_venv_and_the_course_packages_and_nothing_else_of_
     assert str(course_root / "course") in bound and str(course_root / "demo_server") in bound
     assert not any(path.startswith(str(course_root / "solutions")) for path in bound)
     assert str(course_root) not in bound and "--bind" not in argv, "nothing of the host is writable"
-    assert f"--as={4 << 30}" in argv and f"--fsize={64 << 20}" in argv
+    assert f"--data={4 << 30}" in argv and f"--fsize={64 << 20}" in argv
 
 
 def test_a_kernel_gets_none_of_the_graders_environment(monkeypatch):

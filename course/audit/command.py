@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from course.audit.arguments import PASSWORD_ENV, USERNAME_ENV
 from course.audit.errors import AuditError
 from course.audit.findings import Severity
 from course.audit.options import AuditOptions
@@ -15,8 +16,8 @@ from course.audit.report import as_json, as_sarif, as_text
 from course.audit.report.summary import TOOL_NAME, counts
 from course.audit.runner import run_audit
 from course.audit.target import parse_target
-from course.audit.arguments import PASSWORD_ENV, USERNAME_ENV
 from course.terminal import Terminal
+
 
 def run(args: argparse.Namespace, terminal: Terminal) -> int:
     """Audit, report, and return the exit status (0, 1, or 2 with a one-line reason on stderr)."""

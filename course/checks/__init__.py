@@ -18,9 +18,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import inspect
-import os
 import signal
-import sys
 import threading
 import traceback
 from collections.abc import Sequence
@@ -381,28 +379,11 @@ def trying(call_text: str):
         raise
 
 
-# Frames from these folders are the course's (checks, hidden tests, the demo server) or a
-# library's; any other frame is the learner's: a notebook cell, or a module of their own.
-_COURSE_ROOT = Path(__file__).resolve().parents[2]
-_NOT_LEARNER_CODE = tuple(
-    str(folder).rstrip(os.sep) + os.sep
-    for folder in {
-        _COURSE_ROOT / "course",
-        _COURSE_ROOT / "demo_server",
-        _COURSE_ROOT / "solutions",
-        sys.prefix,
-        sys.base_prefix,
-        sys.exec_prefix,
-    }
-)
-
-
 def in_your_code(error: BaseException) -> str:
     """Where in the learner's code ``error`` was raised, as " (in your code: ...)", or ""."""
     frames = traceback.extract_tb(error.__traceback__)
     for frame in reversed(frames):
-        filename = frame.filename
-        if filename.startswith("<frozen") or filename.startswith(_NOT_LEARNER_CODE):
+        if not _graded.is_learner_code(frame.filename):
             continue
         where = f"{frame.name}()" if frame.name != "<module>" else "a cell"
         line = f": {frame.line.strip()}" if frame.line else ""

@@ -36,12 +36,19 @@ _NOT_LEARNER_CODE = tuple(
     for folder in {
         _CHECKS_DIR.parent,  # course/
         _CHECKS_DIR.parent.parent / "demo_server",
+        _CHECKS_DIR.parent.parent / "solutions",
         Path(sys.prefix),
         Path(sys.base_prefix),
         Path(os.path.realpath(sys.base_prefix)),
         Path(sys.exec_prefix),
     }
 )
+
+
+def is_learner_code(filename: str) -> bool:
+    """Whether a frame's file is the learner's (a notebook cell, a module of theirs), not the
+    course's (checks, hidden tests, the demo server, solutions) or a library's."""
+    return not (filename.startswith(("<frozen", "<hidden")) or filename.startswith(_NOT_LEARNER_CODE))
 
 
 class HungAnswer(BaseException):
@@ -93,7 +100,7 @@ def hung_function(error: BaseException, namespace: dict[str, Any]) -> list[str]:
         frames.append(trace.tb_frame.f_code)
         trace = trace.tb_next
     for code in reversed(frames):
-        if code.co_filename.startswith(_NOT_LEARNER_CODE) or code.co_filename.startswith(("<frozen", "<hidden")):
+        if not is_learner_code(code.co_filename):
             continue
         names = _names_of(code, namespace)
         if names:

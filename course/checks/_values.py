@@ -115,7 +115,7 @@ class GuardedClass(GuardedFunction):
 
 
 class GuardedObject:
-    """A learner's (or a library's) object whose method results must be plain."""
+    """A learner's (or a library's) object whose method results and attributes must be plain."""
 
     __slots__ = ("__wrapped__", "_name")
 
@@ -129,7 +129,7 @@ class GuardedObject:
         value = getattr(target, attribute)
         if _callable(value):
             return GuardedFunction(value, f"{name}.{attribute}")
-        return value
+        return _guard_result(value, f"{name}.{attribute}")  # its data too: plain, or guarded in turn
 
     def __setattr__(self, attribute: str, value: Any) -> None:
         setattr(_object_getattribute(self, "__wrapped__"), attribute, value)

@@ -16,6 +16,7 @@ from typing import Iterator
 
 from course.checks import exercise, needs
 from course.checks._support import random_word
+from course.checks._values import original
 from course.lessons.referrer import POLICIES, referrer_for
 from course.lessons.shared_cache import SharedCache
 from course.lessons.view_lab import app_with_view
@@ -82,9 +83,15 @@ def failed_login_work(client, path: str, username: str) -> tuple[list[tuple[int,
     return calls, answer
 
 
+def exercise_app(ns, view_name: str, rule: str, methods: tuple[str, ...] = ("GET",), **config):
+    """A demo app answering ``rule`` with the learner's view. The view itself goes to Flask (not
+    through the check's guard): Flask turns what it returns into HTTP, and the HTTP is judged."""
+    (view,) = needs(ns, view_name)
+    return app_with_view(original(view), rule, methods, **config)
+
+
 def login_app(ns):
-    (login,) = needs(ns, "login")
-    app = app_with_view(login, "/exercise/login", ("POST",), PASSWORD_HASH_METHOD=random.choice(QUICK_METHODS))
+    app = exercise_app(ns, "login", "/exercise/login", ("POST",), PASSWORD_HASH_METHOD=random.choice(QUICK_METHODS))
     client = app.test_client()
     answer = client.post("/exercise/login", json=credentials("alice"))
     assert answer.status_code == 200, f"Alice's right password must still log her in; got {described(answer)}"
@@ -135,8 +142,7 @@ def email_of(client) -> str:
     "and set response.headers['Referrer-Policy'] = 'no-referrer'.",
 )
 def session_id_not_in_the_url(ns):
-    (account,) = needs(ns, "account")
-    app = app_with_view(account, "/exercise/account")
+    app = exercise_app(ns, "account", "/exercise/account")
     alice, alice_id = logged_in(app, "alice")
     page = alice.get("/exercise/account")
     assert page.status_code == 200 and page.is_json and page.json.get("user") == "alice", (
@@ -172,8 +178,7 @@ def session_id_not_in_the_url(ns):
     "(demo_server.tokens.views.logout) already does the deny-list.",
 )
 def logout_ends_the_session(ns):
-    (logout,) = needs(ns, "logout")
-    app = app_with_view(logout, "/exercise/logout", ("POST",))
+    app = exercise_app(ns, "logout", "/exercise/logout", ("POST",))
     laptop, copied = logged_in(app, "alice")
     phone, phone_id = logged_in(app, "alice")
     answer = laptop.post("/exercise/logout")
@@ -233,8 +238,7 @@ def login_names_nobody(ns):
     hint="response.headers['Cache-Control'] = 'no-store'",
 )
 def private_page_not_cached(ns):
-    (account_page,) = needs(ns, "account_page")
-    app = app_with_view(account_page, "/exercise/account")
+    app = exercise_app(ns, "account_page", "/exercise/account")
     (alice, alice_id), (bob, bob_id) = logged_in(app, "alice"), logged_in(app, "bob")
     page = alice.get("/exercise/account")
     assert page.status_code == 200 and page.json.get("email") == "alice@example.com", (
@@ -259,8 +263,7 @@ def private_page_not_cached(ns):
     "string_fields(json_object(), 'email'): JSON only.",
 )
 def only_the_site_changes_the_email(ns):
-    (change_email,) = needs(ns, "change_email")
-    app = app_with_view(change_email, "/exercise/email", ("POST",))
+    app = exercise_app(ns, "change_email", "/exercise/email", ("POST",))
     bob, _ = logged_in(app, "bob")
     new_email = f"{random_word('bob')}@example.com"
     own = bob.post("/exercise/email", json={"email": new_email}, headers={"Origin": OWN_ORIGIN})

@@ -20,6 +20,7 @@ from course.audit.lessons import LessonStep
 from course.audit.target import Target, parse_target
 from course.checks import exercise, needs
 from course.checks._support import random_word, running_server
+from course.checks._values import original, plain, unguarded
 from course.lessons.local_app import serve
 
 VULNERABLE_CART = "/vuln/sessions/cookie-cart"
@@ -51,7 +52,7 @@ def cheap_password_hashing(ns):
     def cheaper(password, method=CHECK_HASH_METHOD, salt_length=16):
         return original(password, method=CHECK_HASH_METHOD, salt_length=salt_length)
 
-    swapped_global = ns.get("generate_password_hash") is original
+    swapped_global = unguarded(ns).get("generate_password_hash") is original
     security.generate_password_hash = cheaper
     if swapped_global:
         ns["generate_password_hash"] = cheaper
@@ -66,7 +67,9 @@ def cheap_password_hashing(ns):
 def serve_port(ns, users: dict[str, str]):
     (create_article_app,) = needs(ns, "create_article_app")
     with cheap_password_hashing(ns):
-        app = create_article_app(dict(users))
+        # The app goes to the server as it is (a Flask app is callable: the guard would wrap it);
+        # what it answers over HTTP is what is judged.
+        app = original(create_article_app(dict(users)))
     assert isinstance(app, Flask), f"create_article_app() should return a Flask app, not {type(app).__name__}"
     return serve(app)
 
@@ -133,10 +136,13 @@ def lost_update_probe(ns):
     (probe,) = needs(ns, "probe_cart_lost_update")
     server = running_server(INSECURE_DEMOS=True)
     target = demo_target(server)
-    finding = probe(target, VULNERABLE_CART)
-    assert isinstance(finding, Finding), (
+    finding = original(probe(target, VULNERABLE_CART))
+    assert type(finding) is Finding, (
         f"on {VULNERABLE_CART} two adds in flight lose one item, so the probe should return a Finding, not {finding!r}"
     )
+    for name in ("cwe", "asvs", "route", "evidence"):
+        plain(getattr(finding, name), f"probe_cart_lost_update()'s Finding.{name}")
+    assert type(finding.severity) is Severity, f"the severity is a Severity, not {type(finding.severity).__name__}"
     assert finding.cwe == "CWE-362", f"a lost update is CWE-362 (a race condition), not {finding.cwe}"
     assert finding.asvs == "v5.0.0-15.4.1", f"the ASVS requirement is v5.0.0-15.4.1, not {finding.asvs}"
     assert finding.severity.at_least(Severity.MEDIUM), "losing what users put in their cart is at least medium"

@@ -38,7 +38,8 @@ INSIDE_WORK = Path("/tmp/work")
 INSIDE_SOCKETS = Path("/tmp/.kernel")
 
 # What a Python kernel needs from /etc: name lookups for "localhost", the user database
-# (IPython asks who it runs as), the dynamic loader's cache, the time zone, certificates, fonts.
+# (IPython asks who it runs as), the dynamic loader's cache, the time zone, certificates, fonts;
+# and Debian's chromium wrapper script reads its flags from /etc/chromium.d (lesson 06 grades in Chromium).
 ETC_FILES = (
     "hosts",
     "nsswitch.conf",
@@ -54,6 +55,8 @@ ETC_FILES = (
     "fonts",
     "mime.types",
     "alternatives",
+    "chromium",
+    "chromium.d",
 )
 
 # Kernels of a root grader run as one of these uids, one uid per live kernel.
@@ -69,7 +72,9 @@ class Mode(StrEnum):
 class Limits:
     """Resource limits of every learner kernel (and of whatever it starts)."""
 
-    address_space: int = 4 << 30  # RLIMIT_AS: a 20 GB allocation fails with MemoryError
+    # RLIMIT_DATA (the memory a process may write to): a 20 GB allocation fails with MemoryError.
+    # Not RLIMIT_AS: Chromium (lesson 06) reserves far more address space than it ever uses.
+    data: int = 4 << 30
     cpu_seconds: int = 600  # RLIMIT_CPU, per process
     file_size: int = 64 << 20  # RLIMIT_FSIZE: the largest file a learner may write
     processes: int = 256  # RLIMIT_NPROC: tasks of the kernel's uid (threads count; a kernel has ~15)
@@ -78,7 +83,7 @@ class Limits:
 
     def prlimit_args(self, processes: int | None = None) -> list[str]:
         return [
-            f"--as={self.address_space}",
+            f"--data={self.data}",
             f"--cpu={self.cpu_seconds}",
             f"--fsize={self.file_size}",
             f"--nproc={processes or self.processes}",
@@ -92,7 +97,7 @@ class Limits:
         import resource
 
         for name, value in [
-            ("RLIMIT_AS", self.address_space),
+            ("RLIMIT_DATA", self.data),
             ("RLIMIT_CPU", self.cpu_seconds),
             ("RLIMIT_FSIZE", self.file_size),
             ("RLIMIT_NPROC", processes),

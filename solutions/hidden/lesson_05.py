@@ -16,18 +16,18 @@ from course.checks.lesson_05 import (
     credentials,
     described,
     email_of,
+    exercise_app,
     failed_login_work,
     forged_form,
     logged_in,
     login_app,
 )
 from course.lessons.shared_cache import cache_control
-from course.lessons.view_lab import app_with_view
 
 
 @hidden_test("05.1")
 def a_session_id_under_any_name_is_refused_even_next_to_the_cookie(ns):
-    app = app_with_view(ns["account"], "/exercise/account")
+    app = exercise_app(ns, "account", "/exercise/account")
     alice, alice_id = logged_in(app, "alice")
     stranger = app.test_client(use_cookies=False)
     for name in ("session", "SID", "session_id", random_word("p")):
@@ -43,7 +43,7 @@ def a_session_id_under_any_name_is_refused_even_next_to_the_cookie(ns):
 
 @hidden_test("05.2")
 def a_bearer_token_is_denied_at_logout(ns):
-    app = app_with_view(ns["logout"], "/exercise/logout", ("POST",))
+    app = exercise_app(ns, "logout", "/exercise/logout", ("POST",))
     client = app.test_client(use_cookies=False)
     pair = client.post("/jwt/login", json=credentials("alice")).json
     bearer = {"Authorization": f"Bearer {pair['access_token']}"}
@@ -57,7 +57,7 @@ def a_bearer_token_is_denied_at_logout(ns):
 
 @hidden_test("05.2")
 def logging_out_twice_is_harmless(ns):
-    app = app_with_view(ns["logout"], "/exercise/logout", ("POST",))
+    app = exercise_app(ns, "logout", "/exercise/logout", ("POST",))
     laptop, copied = logged_in(app, "alice")
     assert laptop.post("/exercise/logout").status_code == 200
     again = app.test_client(use_cookies=False).post("/exercise/logout", headers={"Cookie": f"sid={copied}"})
@@ -93,7 +93,7 @@ def odd_names_answer_like_any_other(ns):
 
 @hidden_test("05.4")
 def private_is_not_enough_for_the_browsers_own_cache(ns):
-    app = app_with_view(ns["account_page"], "/exercise/account")
+    app = exercise_app(ns, "account_page", "/exercise/account")
     alice, _ = logged_in(app, "alice")
     directives = cache_control(alice.get("/exercise/account").headers)
     assert "no-store" in directives, (
@@ -104,7 +104,7 @@ def private_is_not_enough_for_the_browsers_own_cache(ns):
 
 @hidden_test("05.5")
 def origins_that_only_look_like_the_sites_own_are_refused(ns):
-    app = app_with_view(ns["change_email"], "/exercise/email", ("POST",))
+    app = exercise_app(ns, "change_email", "/exercise/email", ("POST",))
     bob, _ = logged_in(app, "bob")
     for origin in ("null", "http://localhost.evil.example", "http://localhost:8080", "https://localhost"):
         answer = bob.post("/exercise/email", json={"email": "mallory@evil.example"}, headers={"Origin": origin})
@@ -120,7 +120,7 @@ def origins_that_only_look_like_the_sites_own_are_refused(ns):
 
 @hidden_test("05.5")
 def a_json_looking_form_body_does_not_get_in(ns):
-    app = app_with_view(ns["change_email"], "/exercise/email", ("POST",))
+    app = exercise_app(ns, "change_email", "/exercise/email", ("POST",))
     bob, _ = logged_in(app, "bob")
     # enctype="text/plain" lets an HTML form send a body that looks like JSON, without a CORS preflight.
     bob.post("/exercise/email", data='{"email": "mallory@evil.example"}', content_type="text/plain")
