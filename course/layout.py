@@ -81,3 +81,8 @@ def template_for(notebook: Path, solutions_dir: Path = SOLUTIONS_DIR) -> Path | 
         if number and exercises_of(number):
             return None
         raise
+
+
+def uses_the_browser(notebook: Path) -> bool:
+    """Does this notebook drive Chromium (lesson 06 and its exercises)?"""
+    return "course.lessons.browser" in notebook.read_text(encoding="utf-8")

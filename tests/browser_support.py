@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 
 import pytest
+
+from course.layout import uses_the_browser  # noqa: F401 (conftest and tests import it from here)
 
 MISSING = "needs Chromium: install the `chromium` package (or run `make browser`)"
 
@@ -28,8 +29,3 @@ def require_chromium() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI=true but no Chromium was found: {MISSING}", pytrace=False)
     pytest.skip(MISSING)
-
-
-def uses_the_browser(notebook: Path) -> bool:
-    """Does this notebook drive Chromium (lesson 06 and its exercises)?"""
-    return "course.lessons.browser" in notebook.read_text(encoding="utf-8")

@@ -115,6 +115,20 @@ def test_grading_an_empty_folder_says_why(tmp_path):
         grading.grade(tmp_path, csv_path=tmp_path / "g.csv", md_path=tmp_path / "r.md")
 
 
+def test_grading_lesson_06_without_a_chromium_says_so_before_grading(tmp_path, monkeypatch):
+    from course.lessons.browser import chromium
+
+    monkeypatch.setattr(chromium, "system_candidates", lambda: [])
+    learner = tmp_path / "submissions" / "ada"
+    learner.mkdir(parents=True)
+    (learner / "06-in-a-real-browser-exercises.ipynb").write_text(
+        (SOLUTIONS_DIR.parent / "exercises" / "06-in-a-real-browser-exercises.ipynb").read_text()
+    )
+    with pytest.raises(ValueError, match=r"lesson 06 is graded in Chromium and this machine has none"):
+        grading.grade(learner.parent, csv_path=tmp_path / "g.csv", md_path=tmp_path / "r.md")
+    assert not (tmp_path / "g.csv").exists() and not (learner / "results.json").exists()
+
+
 def test_without_bubblewrap_grading_warns_and_still_kills_what_a_learner_started(tmp_path, capsys):
     import secrets
 

@@ -28,7 +28,7 @@ from course.grading.score import zero_outcomes
 from course.grading.submissions import Learner, collect, handed_in_names, learner_folders
 from course.grading.supervisor import run_jobs
 from course.grading.worker import Job
-from course.layout import SOLUTIONS_DIR, exercise_name, hidden_tests_for, solution_notebooks
+from course.layout import SOLUTIONS_DIR, exercise_name, hidden_tests_for, solution_notebooks, uses_the_browser
 from course.outcome import Outcome
 from course.terminal import Terminal, bar
 
@@ -63,6 +63,20 @@ def load_lessons(solutions_dir: Path, only: list[str] | None) -> list[Lesson]:
     return lessons
 
 
+def _require_a_browser_for(lessons: list[Lesson]) -> None:
+    """Lesson 06's checks attack the learner's app in Chromium: without one every learner would
+    score 0, so say so before grading anything. The sandbox sees only the system's Chromium."""
+    from course.lessons.browser.chromium import system_candidates
+
+    needing = [lesson.solution.name[:2] for lesson in lessons if uses_the_browser(lesson.solution)]
+    if needing and not system_candidates():
+        raise ValueError(
+            f"lesson {', '.join(needing)} is graded in Chromium and this machine has none on PATH: install the "
+            "system's `chromium` package (Debian/Ubuntu: sudo apt-get install chromium), or leave it out with "
+            "--lessons"
+        )
+
+
 def grade(
     submissions: Path,
     *,
@@ -93,6 +107,7 @@ def grade(
             "no submitted notebook has the name of a course exercise notebook "
             f"({', '.join(exercise_name(p.name) for p in solution_notebooks(solutions_dir))})"
         )
+    _require_a_browser_for(lessons)
     choice = sandbox.choose(sandbox_wanted)
     if choice.warning:
         terminal.say(choice.warning)

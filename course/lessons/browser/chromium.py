@@ -113,6 +113,13 @@ def candidates(playwright_executable: str | None) -> list[Candidate]:
     found = []
     if playwright_executable and os.path.isfile(playwright_executable):
         found.append(Candidate(None, "Playwright's own Chromium"))
+    return found + system_candidates()
+
+
+def system_candidates() -> list[Candidate]:
+    """The machine's own Chrome or Chromium (on PATH, or where applications live): what a
+    grading sandbox can use, since it sees neither your home folder nor your environment."""
+    found = []
     for command in COMMANDS:
         path = shutil.which(command)
         if path:
