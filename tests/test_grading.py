@@ -119,6 +119,7 @@ def test_grading_lesson_06_without_a_chromium_says_so_before_grading(tmp_path, m
     from course.lessons.browser import chromium
 
     monkeypatch.setattr(chromium, "system_candidates", lambda: [])
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "no-downloads"))
     learner = tmp_path / "submissions" / "ada"
     learner.mkdir(parents=True)
     (learner / "06-in-a-real-browser-exercises.ipynb").write_text(

@@ -330,6 +330,17 @@ def test_a_kernel_gets_none_of_the_graders_environment(monkeypatch):
     assert env["HOME"] == "/tmp" and env[sandbox.RUN_ENV] == "run"
 
 
+def test_a_kernel_can_use_the_chromium_make_browser_downloaded(monkeypatch, tmp_path):
+    browsers = tmp_path / "ms-playwright"
+    browsers.mkdir()
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(browsers))
+    assert sandbox.kernel_env("/tmp", None)["PLAYWRIGHT_BROWSERS_PATH"] == str(browsers.resolve())
+    argv = sandbox.BubblewrapArgs(uid=None, limits=sandbox.Limits()).argv()
+    assert str(browsers.resolve()) in {argv[i + 1] for i, arg in enumerate(argv) if arg == "--ro-bind"}
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "not-there"))
+    assert "PLAYWRIGHT_BROWSERS_PATH" not in sandbox.kernel_env("/tmp", None)
+
+
 def test_the_seccomp_filter_is_a_whole_program():
     from course.grading.seccomp import refuse_new_user_namespaces
 

@@ -65,15 +65,19 @@ def load_lessons(solutions_dir: Path, only: list[str] | None) -> list[Lesson]:
 
 def _require_a_browser_for(lessons: list[Lesson]) -> None:
     """Lesson 06's checks attack the learner's app in Chromium: without one every learner would
-    score 0, so say so before grading anything. The sandbox sees only the system's Chromium."""
+    score 0, so say so before grading anything. A kernel finds the system's Chromium, or the one
+    `make browser` downloaded (sandbox.playwright_browsers), nothing else."""
     from course.lessons.browser.chromium import system_candidates
 
     needing = [lesson.solution.name[:2] for lesson in lessons if uses_the_browser(lesson.solution)]
+    downloaded = sandbox.playwright_browsers()
+    if downloaded is not None and any(path.name.startswith("chromium") for path in downloaded.iterdir()):
+        return
     if needing and not system_candidates():
         raise ValueError(
-            f"lesson {', '.join(needing)} is graded in Chromium and this machine has none on PATH: install the "
-            "system's `chromium` package (Debian/Ubuntu: sudo apt-get install chromium), or leave it out with "
-            "--lessons"
+            f"lesson {', '.join(needing)} is graded in Chromium and this machine has none: install the system's "
+            "`chromium` package (Debian/Ubuntu: sudo apt-get install chromium) or run `make browser`, or leave "
+            "the lesson out with --lessons"
         )
 
 

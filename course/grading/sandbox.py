@@ -190,8 +190,27 @@ def readonly_paths() -> list[Path]:
         Path(course.__file__).resolve().parent,
         Path(demo_server.__file__).resolve().parent,
     }
+    browsers = playwright_browsers()
+    if browsers is not None:
+        paths.add(browsers)
     ordered = sorted(paths, key=lambda path: len(path.parts))
     return [path for i, path in enumerate(ordered) if not any(other in path.parents for other in ordered[:i])]
+
+
+def playwright_browsers() -> Path | None:
+    """The folder of the Chromium `make browser` downloads (Playwright's own), if there is one:
+    lesson 06's checks need it where the machine has no Chromium of its own, and a kernel sees
+    neither this user's home folder nor its environment."""
+    named = os.environ.get("PLAYWRIGHT_BROWSERS_PATH", "").strip()
+    if named == "0":
+        return None  # kept inside the playwright package, in the venv the kernel reads anyway
+    if named:
+        folder = Path(named)
+    elif sys.platform == "darwin":
+        folder = Path.home() / "Library" / "Caches" / "ms-playwright"
+    else:
+        folder = Path.home() / ".cache" / "ms-playwright"
+    return folder.resolve() if folder.is_dir() else None
 
 
 RUN_ENV = "SESSIONS_LIVE_RUN"  # marks every process of one grading run, so that none outlives it
@@ -215,6 +234,9 @@ def kernel_env(home: str, parent_pid: int | None, run: str = "") -> dict[str, st
     # ipykernel watches JPY_PARENT_PID and exits when that process is gone; "1" turns the watch
     # off inside a PID namespace, where the kernel's parent is the namespace's init.
     env["JPY_PARENT_PID"] = str(parent_pid) if parent_pid else "1"
+    browsers = playwright_browsers()
+    if browsers is not None:
+        env["PLAYWRIGHT_BROWSERS_PATH"] = str(browsers)
     if run:
         env[RUN_ENV] = run
     return env
