@@ -36,6 +36,7 @@ NBGRADER = "nbgrader==0.9.6"
 RUNTIME = (
     "flask", "werkzeug", "jinja2", "itsdangerous", "markupsafe", "blinker", "click", "requests", "urllib3",
     "idna", "certifi", "charset-normalizer", "cryptography", "cffi", "pycparser", "pyjwt", "ipykernel",
+    "flask-limiter", "limits", "flask-wtf", "wtforms",  # create_app registers lesson 05's fixed twins too
 )  # fmt: skip
 ASSIGNMENT = "ps00"
 NOTEBOOK = "00-start-here.ipynb"
