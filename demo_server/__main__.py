@@ -20,7 +20,7 @@ from demo_server.runner import HOST, QuietRequestHandler
 from demo_server.scale.keyset import KeySetError
 from demo_server.scale.redis_server import RedisUnavailable
 from demo_server.scale.store_url import FORMS, StoreError, StoreUnreachable
-from demo_server.wsgi_server import DemoWSGIServer
+from demo_server.wsgi_server import DemoWSGIServer, PortInUse
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if isinstance(error, (RedisUnavailable, StoreUnreachable)) else 2
     try:
         server = DemoWSGIServer(HOST, args.port, app, QuietRequestHandler)
-    except OSError as error:
-        print(f"cannot listen on {HOST}:{args.port}: {error.strerror}", file=sys.stderr)
+    except PortInUse as error:
+        print(f"python -m demo_server: {error}", file=sys.stderr)
         stop_services(app)
         return 1
     server.app = app

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import errno
 import selectors
 import socket
 import ssl
@@ -23,8 +24,14 @@ from typing import Any
 
 from werkzeug.serving import ThreadedWSGIServer
 
+from demo_server.one_line_error import OneLineError
+
 IDLE_TIMEOUT_SECONDS = 10.0
 MAX_CONNECTIONS = 256  # far above what a notebook opens
+
+
+class PortInUse(OneLineError, RuntimeError):
+    """The port asked for cannot be had (another program has it, or a demo server of an earlier run)."""
 
 
 class DemoWSGIServer(ThreadedWSGIServer):
@@ -44,6 +51,10 @@ class DemoWSGIServer(ThreadedWSGIServer):
     ) -> None:
         if idle_timeout <= 0 or max_connections < 1:
             raise ValueError("idle_timeout must be positive and max_connections at least 1")
+        # A byte on this pair wakes the accept loop to stop. Made first: server_close() closes it,
+        # and werkzeug calls that when the port cannot be had.
+        self._wake_up, self._wake_up_sender = socket.socketpair()
+        self._wake_up_sender.setblocking(False)  # a full pair already holds a wake-up: never wait on it
         super().__init__(host, port, app, handler, **werkzeug_options)
         if isinstance(self.socket, ssl.SSLSocket):
             # With TLS, accept() would run each handshake in the accept loop, where a client that
@@ -54,11 +65,16 @@ class DemoWSGIServer(ThreadedWSGIServer):
         self.max_connections = max_connections
         self._open: dict[socket.socket, None] = {}  # in the order they were accepted
         self._open_lock = threading.Lock()
-        # A byte on this pair wakes the accept loop to stop.
-        self._wake_up, self._wake_up_sender = socket.socketpair()
-        self._wake_up_sender.setblocking(False)  # a full pair already holds a wake-up: never wait on it
         self._stop_requested = threading.Event()
         self._loop_ended = threading.Event()
+
+    def server_bind(self) -> None:
+        # werkzeug answers a failed bind with sys.exit(1) (a SystemExit in a notebook). A PortInUse
+        # is not an OSError, so it passes werkzeug's except clause and reaches the caller.
+        try:
+            super().server_bind()
+        except OSError as error:
+            raise _bind_error(error, self.server_address) from None
 
     @property
     def open_connections(self) -> int:
@@ -127,3 +143,13 @@ def _end(connection: socket.socket) -> None:
         connection.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass  # its handler closed it already
+
+
+def _bind_error(error: OSError, address: tuple) -> PortInUse:
+    host, port = address[0], address[1]
+    if error.errno == errno.EADDRINUSE:
+        return PortInUse(
+            f"port {port} on {host} is in use by another program (a demo server still running in another "
+            "notebook?): stop that one, or choose another port (0 picks a free one)"
+        )
+    return PortInUse(f"cannot listen on {host}:{port}: {error.strerror or error}")

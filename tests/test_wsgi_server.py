@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from demo_server import create_app, serve_app
-from demo_server.wsgi_server import DemoWSGIServer
+from demo_server.wsgi_server import DemoWSGIServer, PortInUse
 
 SHORT_TIMEOUT = 1.0  # long enough to open 30 connections on a loaded machine, short enough to wait for
 
@@ -135,3 +135,31 @@ def test_with_tls_a_silent_client_does_not_stop_the_others():
     finally:
         server.shutdown()
         thread.join()
+
+
+def test_a_port_in_use_is_one_clear_error_not_a_system_exit():
+    import subprocess
+    import sys
+
+    import demo_server
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        with pytest.raises(PortInUse, match=rf"port {port} on 127.0.0.1 is in use by another program") as caught:
+            demo_server.start(port=port)
+        assert caught.value._render_traceback_() == [f"\x1b[0;31mPortInUse\x1b[0m: {caught.value}"]
+        process = subprocess.run(
+            [sys.executable, "-m", "demo_server", "--port", str(port)], capture_output=True, text=True, timeout=60
+        )
+        assert process.returncode == 1 and process.stdout == ""
+        assert process.stderr.strip().splitlines() == [f"python -m demo_server: {caught.value}"]
+    finally:
+        taken.close()
+    server = demo_server.start(port=port)  # free again: the failed start left nothing behind
+    try:
+        assert requests.get(f"{server.url}/", timeout=5).status_code == 200
+    finally:
+        server.stop()

@@ -17,17 +17,15 @@ from urllib.parse import urlsplit
 
 import requests
 
+from demo_server.one_line_error import OneLineError
+
 USER_AGENT = "sessions-live-notebook"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost"}
 SETUP_HINT = "Run the Setup cell (## Setup) to start it again."
 
 
-class DemoServerStopped(requests.ConnectionError):
+class DemoServerStopped(OneLineError, requests.ConnectionError):
     """Nothing answers at a demo server's address: it was stopped, or it moved."""
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython shows these lines instead of a traceback: the learner did not cause one.
-        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
 
 class CourseClient(requests.Session):

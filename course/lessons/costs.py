@@ -19,12 +19,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from demo_server.one_line_error import OneLineError
+
 MAX_REQUESTS = 5_000  # a bound on any one measurement, so a typo cannot hang a notebook
 
 
-class MeasurementError(RuntimeError):
-    def _render_traceback_(self) -> list[str]:
-        return [f"{type(self).__name__}: {self}"]
+class MeasurementError(OneLineError, RuntimeError):
+    """A measurement that could not be made; ``str(error)`` says why."""
 
 
 @dataclass(frozen=True)

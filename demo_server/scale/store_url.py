@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlsplit
 
+from demo_server.one_line_error import OneLineError
+
 MEMORY = "memory"
 SQLITE = "sqlite"
 REDIS = "redis"
@@ -26,12 +28,8 @@ PRIVATE_SQLITE = ":memory:"
 FORMS = "memory, sqlite:///PATH, redis, or redis://HOST:PORT/DB"
 
 
-class StoreError(ValueError):
+class StoreError(OneLineError, ValueError):
     """A store URL that cannot be used, or a store that cannot be reached: one line saying which and why."""
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython shows this line instead of a traceback (the message says everything).
-        return [f"{type(self).__name__}: {self}"]
 
 
 class StoreUnreachable(StoreError):

@@ -26,6 +26,7 @@ from typing import Any
 
 from course.lessons.browser import chromium
 from course.lessons.browser.thread import BrowserClosed, PlaywrightThread, Remote
+from demo_server.one_line_error import OneLineError
 
 WINDOW_SIZE = {"width": 720, "height": 180}  # screenshots grow to the page's height (full_page)
 ACTION_TIMEOUT_MS = 10_000  # a lesson step that waits longer than this is broken, not slow
@@ -33,12 +34,8 @@ ACTION_TIMEOUT_MS = 10_000  # a lesson step that waits longer than this is broke
 HOST_RULES = "--host-resolver-rules=MAP bank.test 127.0.0.1"
 
 
-class BrowserMissing(RuntimeError):
+class BrowserMissing(OneLineError, RuntimeError):
     """No Chromium on this machine (nothing is downloaded at run time)."""
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython shows this line instead of a traceback, and Run All stops here.
-        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
 
 @dataclass

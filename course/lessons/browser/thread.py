@@ -22,25 +22,20 @@ from playwright._impl._sync_base import EventContextManager, EventInfo, SyncBase
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
+from demo_server.one_line_error import OneLineError
+
 _STOP = object()
 # Playwright's message for a navigation nobody answered: "net::ERR_CONNECTION_REFUSED at http://...".
 REFUSED = re.compile(r"net::ERR_CONNECTION_REFUSED at (https?://[^/\s]+)")
 PLAYWRIGHT_TYPES = (SyncBase, EventContextManager, EventInfo)
 
 
-class BrowserClosed(RuntimeError):
+class BrowserClosed(OneLineError, RuntimeError):
     """The browser this object belonged to was closed (Teardown ran, or the kernel restarted)."""
 
-    def _render_traceback_(self) -> list[str]:
-        # IPython shows these lines instead of a traceback: the learner did not cause one.
-        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
-
-class NothingAnswers(RuntimeError):
+class NothingAnswers(OneLineError, RuntimeError):
     """The browser found no server at the address (a demo server that was stopped)."""
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
 
 AGAIN = "run the Setup cell, then this step again"
