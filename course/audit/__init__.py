@@ -7,9 +7,27 @@ and response lines that show it, and the lesson step that teaches the fix. Loopb
 unless told otherwise; a bounded number of requests; nothing but the probes.
 """
 
-from course.audit.errors import AuditError
-from course.audit.findings import Finding, Fix, ProbeOutcome, Severity
-from course.audit.options import AuditOptions
-from course.audit.runner import AuditReport, run_audit
+from __future__ import annotations
 
-__all__ = ["AuditError", "AuditOptions", "AuditReport", "Finding", "Fix", "ProbeOutcome", "Severity", "run_audit"]
+import importlib
+from typing import Any
+
+# Imported when first asked for: the package's modules (the HTTP client, the probes) load only
+# for an audit, so `course check`, which builds the `course audit` arguments, does not pay for them.
+_EXPORTS = {
+    "AuditError": "course.audit.errors",
+    "Finding": "course.audit.findings",
+    "Fix": "course.audit.findings",
+    "ProbeOutcome": "course.audit.findings",
+    "Severity": "course.audit.findings",
+    "AuditOptions": "course.audit.options",
+    "AuditReport": "course.audit.runner",
+    "run_audit": "course.audit.runner",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'course.audit' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

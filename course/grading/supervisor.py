@@ -31,9 +31,12 @@ class WorkerGone(RuntimeError):
 
 
 class WorkerProcess:
-    def __init__(self, sandbox: str, run: str = "") -> None:
+    def __init__(self, sandbox: str, run: str = "", lessons: tuple[str, ...] | None = None) -> None:
+        command = [sys.executable, "-m", "course.grading.worker", "--serve", "--sandbox", sandbox, "--run", run]
+        if lessons is not None:
+            command += ["--lessons", ",".join(lessons)]  # each kernel loads only these lessons' checks
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "course.grading.worker", "--serve", "--sandbox", sandbox, "--run", run],
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -136,8 +139,10 @@ def run_jobs(
 ) -> None:
     """Check every job with up to ``workers`` worker processes at once."""
     pending: queue.Queue[Job] = queue.Queue()
+    lessons: set[str] = set()
     for job in jobs:
         pending.put(job)
+        lessons.add(job.lesson)
     lock = threading.Lock()
 
     def slot() -> None:
@@ -149,7 +154,7 @@ def run_jobs(
                 except queue.Empty:
                     return
                 if worker is None:
-                    worker = WorkerProcess(sandbox, run)
+                    worker = WorkerProcess(sandbox, run, tuple(sorted(lessons)))
                 progress = (lambda done, total, job=job: on_progress(job, done, total)) if on_progress else None
                 try:
                     report = worker.run(job, progress)

@@ -184,14 +184,14 @@ async def check_file(
 # --- the worker process of `course grade` -----------------------------------------------------
 
 
-async def serve(sandbox: str, run: str) -> None:
+async def serve(sandbox: str, run: str, lessons: tuple[str, ...] | None = None) -> None:
     channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)  # anything else that prints goes to stderr, never into the reports
 
     def send(message: dict) -> None:
         channel.write(json.dumps(message) + "\n")
 
-    pool = KernelPool(choose(sandbox), run=run)
+    pool = KernelPool(choose(sandbox), run=run, lessons=lessons)
     pool.fill()
     checker = Checker(pool)
     loop = asyncio.get_running_loop()
@@ -227,11 +227,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve", action="store_true", help="check the jobs given on stdin, one per line")
     parser.add_argument("--sandbox", default="auto", choices=["auto", "bubblewrap", "fallback"])
     parser.add_argument("--run", default="", help="a mark for every process of this grading run")
+    parser.add_argument("--lessons", help="comma-separated lessons whose checks kernels load first (default: all)")
     args = parser.parse_args(argv)
     if not args.serve:
         parser.error("only --serve is supported")
     _die_with_parent()
-    asyncio.run(serve(args.sandbox, args.run))
+    lessons = None if args.lessons is None else tuple(args.lessons.split(","))
+    asyncio.run(serve(args.sandbox, args.run, lessons))
     return 0
 
 
