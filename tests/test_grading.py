@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -156,6 +158,42 @@ def test_without_bubblewrap_grading_warns_and_still_kills_what_a_learner_started
     assert (
         "weaker sandbox" in warning and "Install bubblewrap for graded work: sudo apt-get install bubblewrap" in warning
     )
+
+
+def test_a_looping_notebook_yields_the_cpu_and_its_place_to_the_next_notebook():
+    from course.grading import kernels
+    from course.grading.supervisor import run_jobs
+    from course.grading.worker import Job
+
+    if not kernels.CAN_RESTORE_PRIORITY:
+        pytest.skip("needs a grader that can put a kernel's priority back (root, or RLIMIT_NICE of 20)")
+    solution_path = SOLUTIONS_DIR / "00-start-here.ipynb"
+    solution = nbformat.read(solution_path, as_version=4)
+    done = cb.complete(solution)
+    looping = cb.with_answer(done, "00.2", cb.looping(cb.answer_source(done, "00.2")))
+    jobs = [
+        Job(n, NOTEBOOK, nbformat.writes(notebook), str(solution_path), None, "00", 6)
+        for n, notebook in enumerate([looping, done])
+    ]
+    finished: list[int] = []
+    niceness: list[int] = []
+
+    def watch() -> None:  # the looping kernel's niceness while it loops
+        import subprocess
+
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not finished:
+            shown = subprocess.run(["ps", "-eo", "ni=,args="], capture_output=True, text=True).stdout
+            niceness.extend(int(line.split()[0]) for line in shown.splitlines() if "ipykernel_launcher" in line)
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    run_jobs(jobs, workers=1, sandbox="auto", on_report=lambda job, report: finished.append(job.id))
+    watcher.join()
+    # One place, but the complete notebook did not wait for the loop's 6 s time limit to run out.
+    assert finished == [1, 0]
+    assert 19 in niceness, "the looping kernel ran at the lowest priority"
 
 
 def test_a_hung_answer_costs_one_time_limit_and_is_not_called_again():

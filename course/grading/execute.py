@@ -10,6 +10,7 @@ The outputs stay in the notebook's cells; ``verdicts`` reads them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,9 @@ MAX_FRESH_KERNELS = 5
 _quiet_log = logging.getLogger("course.execution")
 _quiet_log.addHandler(logging.NullHandler())
 _quiet_log.propagate = False
+
+
+DEMOTE_AFTER = 0.2  # of a cell's time limit
 
 
 def in_kernel_limit(cell_timeout: float) -> float:
@@ -60,8 +64,13 @@ async def execute(
     answer_names: dict[str, list[str]] | None = None,
     on_cell: Callable[[int, int], None] | None = None,
     deadline: float | None = None,
+    on_stuck: Callable[[bool], None] | None = None,
 ) -> Execution:
-    """Run every code cell of ``notebook`` (in place: outputs go into its cells)."""
+    """Run every code cell of ``notebook`` (in place: outputs go into its cells).
+
+    ``on_stuck(True)`` when a cell's kernel is demoted (see _run_cell), ``on_stuck(False)`` when
+    that cell has ended: meanwhile the notebook hardly uses the CPU, so `course grade` may give
+    its slot to another notebook."""
     started = time.monotonic()
     execution = Execution()
     code_cells = [index for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
@@ -76,7 +85,7 @@ async def execute(
                 execution.problems.append(CellProblem(None, "timeout", "the notebook ran out of time", index))
                 break
             execution.ran.add(index)
-            problem = await _run_cell(client, kernel, notebook, index, cell_timeout)
+            problem = await _run_cell(client, kernel, notebook, index, cell_timeout, on_stuck)
             if problem is None:
                 _note_error(execution, notebook, index)
                 _note_hung(execution, notebook.cells[index])
@@ -98,7 +107,9 @@ async def execute(
                     return execution
                 kernel = await pool.take()
                 client.km, client.kc = kernel.km, kernel.kc
-                replay_problem = await _replay(client, kernel, notebook, code_cells[:position], execution, cell_timeout)
+                replay_problem = await _replay(
+                    client, kernel, notebook, code_cells[:position], execution, cell_timeout, on_stuck
+                )
                 if replay_problem is None:
                     break
                 pool.discard(kernel)
@@ -127,11 +138,24 @@ def _client(notebook: nbformat.NotebookNode, kernel: GradingKernel, cell_timeout
 
 
 async def _run_cell(
-    client: NotebookClient, kernel: GradingKernel, notebook: nbformat.NotebookNode, index: int, cell_timeout: float
+    client: NotebookClient,
+    kernel: GradingKernel,
+    notebook: nbformat.NotebookNode,
+    index: int,
+    cell_timeout: float,
+    on_stuck: Callable[[bool], None] | None = None,
 ) -> CellProblem | None:
     cell = notebook.cells[index]
     exercise = _exercise_near(notebook, index)
     started = time.monotonic()
+
+    # A cell still running after a fifth of its limit yields the CPU to the other kernels (an
+    # endless loop, most likely); its time limit is wall-clock time, so that costs it nothing.
+    def demote() -> None:
+        if kernel.demote() and on_stuck:
+            on_stuck(True)
+
+    demotion = asyncio.get_running_loop().call_later(cell_timeout * DEMOTE_AFTER, demote)
     try:
         # The grader's cells stay out of IPython's history (In, _ih): later learner cells can't read them.
         await client.async_execute_cell(cell, index, store_history=role_of(cell) not in GRADER_ROLES)
@@ -139,17 +163,21 @@ async def _run_cell(
             raise DeadKernelError("Kernel died")  # the reply can arrive before the process is gone
     except DeadKernelError:
         return CellProblem(exercise, "kernel died", _what_died(cell, exercise), index)
+    finally:
+        demotion.cancel()
+        if kernel.restore() and on_stuck:
+            on_stuck(False)
     if time.monotonic() - started >= cell_timeout - 0.05:
         return CellProblem(exercise, "timeout", f"stopped after the {cell_timeout:g} s time limit", index)
     return None
 
 
-async def _replay(client, kernel, notebook, earlier: list[int], execution: Execution, cell_timeout: float):
+async def _replay(client, kernel, notebook, earlier: list[int], execution: Execution, cell_timeout: float, on_stuck):
     """Run again, in a fresh kernel, the course's and learner's cells before the culprit."""
     for index in earlier:
         if role_of(notebook.cells[index]) in GRADER_ROLES or index in execution.cut_off:
             continue
-        problem = await _run_cell(client, kernel, notebook, index, cell_timeout)
+        problem = await _run_cell(client, kernel, notebook, index, cell_timeout, on_stuck)
         if problem is not None:
             execution.cut_off.add(index)
             return problem

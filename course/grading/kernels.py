@@ -66,6 +66,26 @@ def kernel_command(connection_file: str, lessons: tuple[str, ...] | None = None)
     ]
 
 
+DEMOTED_NICENESS = 19
+
+
+def _can_restore_priority() -> bool:
+    """Lowering a niceness again needs root (CAP_SYS_NICE) or an RLIMIT_NICE that allows it."""
+    if not hasattr(os, "setpriority"):
+        return False
+    if os.geteuid() == 0:
+        return True
+    try:
+        import resource
+
+        return resource.getrlimit(resource.RLIMIT_NICE)[0] >= 20  # 20 - limit is the lowest niceness
+    except (ImportError, AttributeError, ValueError, OSError):
+        return False
+
+
+CAN_RESTORE_PRIORITY = _can_restore_priority()
+
+
 class KernelSandbox:
     """One kernel's sandbox: how to launch it and how to clean up after it."""
 
@@ -94,6 +114,10 @@ class KernelSandbox:
 
     async def gone(self) -> None:
         """Wait until nothing of this sandbox runs any more."""
+
+    def process_group(self) -> int | None:
+        """The process group the kernel (and what it starts) runs in, or None if unknown."""
+        return None
 
     def close(self) -> None:
         raise NotImplementedError
@@ -165,6 +189,9 @@ class BubblewrapSandbox(KernelSandbox):
         self.init_pid = int(info["child-pid"])
         return f"/proc/{self.init_pid}/root{INSIDE_SOCKETS}/k"
 
+    def process_group(self) -> int | None:
+        return self.init_pid  # bwrap --new-session: the sandbox's PID 1 leads the group
+
     async def gone(self) -> None:
         # The sandbox's PID 1 exits only once every process in its namespace has.
         deadline = time.monotonic() + 10
@@ -229,6 +256,13 @@ class FallbackSandbox(KernelSandbox):
         _fallback_kernels.add(process.pid)
         return self.inside_ip
 
+    def process_group(self) -> int | None:
+        try:
+            group = os.getpgid(self.pid) if self.pid else None
+        except OSError:
+            return None
+        return group if group is not None and group != os.getpgrp() else None  # never the grader's own
+
     async def gone(self) -> None:
         _fallback_kernels.discard(self.pid)
         if self.lease:
@@ -292,6 +326,7 @@ class GradingKernel:
         self.sandbox = sandbox
         self.km = SandboxedKernelManager(sandbox, lessons)
         self.kc = None
+        self.demoted = False
 
     async def start(self) -> None:
         await self.km.start_kernel(env=kernel_env("/tmp", None))
@@ -310,6 +345,31 @@ class GradingKernel:
                 raise KernelStartError(f"the sandboxed kernel exited at start: {self.sandbox.stderr_tail()[-600:]}")
             if time.monotonic() > deadline:
                 raise KernelStartError(f"the sandboxed kernel did not answer within {timeout:g} s")
+
+    def demote(self) -> bool:
+        """Run at the lowest CPU priority until restore(): a cell that runs this long is most likely
+        an endless loop, which should use only what the other kernels leave. Only where the
+        priority can be put back, so that an honest slow cell is never left slow."""
+        group = self.sandbox.process_group()
+        if group is None or not CAN_RESTORE_PRIORITY:
+            return False
+        try:
+            os.setpriority(os.PRIO_PGRP, group, DEMOTED_NICENESS)
+        except OSError:
+            return False
+        self.demoted = True
+        return True
+
+    def restore(self) -> bool:
+        """Back to the normal priority; True if the kernel had been demoted."""
+        if not self.demoted:
+            return False
+        self.demoted = False
+        try:
+            os.setpriority(os.PRIO_PGRP, self.sandbox.process_group(), 0)
+        except (OSError, TypeError):
+            pass  # the kernel is gone
+        return True
 
     async def discard(self) -> None:
         """Kill the kernel and everything it started; remove its sandbox."""

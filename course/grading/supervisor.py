@@ -54,7 +54,12 @@ class WorkerProcess:
         for reader in self._readers:
             reader.start()
 
-    def run(self, job: Job, on_progress: Callable[[int, int], None] | None = None) -> NotebookReport:
+    def run(
+        self,
+        job: Job,
+        on_progress: Callable[[int, int], None] | None = None,
+        on_stuck: Callable[[bool], None] | None = None,
+    ) -> NotebookReport:
         """The worker's report on ``job``; WorkerGone if it dies or overruns the job's hard limit."""
         try:
             self.process.stdin.write(json.dumps(job.to_json()) + "\n")
@@ -76,6 +81,10 @@ class WorkerProcess:
             if "progress" in message:
                 if on_progress:
                     on_progress(*message["progress"])
+                continue
+            if "stuck" in message:
+                if on_stuck:
+                    on_stuck(message["stuck"] is True)
                 continue
             try:
                 return NotebookReport.from_json(message.get("report"))
@@ -137,39 +146,61 @@ def run_jobs(
     on_report: Callable[[Job, NotebookReport], None],
     on_progress: Callable[[Job, int, int], None] | None = None,
 ) -> None:
-    """Check every job with up to ``workers`` worker processes at once."""
+    """Check every job, ``workers`` notebooks at once.
+
+    A notebook whose cell runs so long that its kernel was demoted (an endless loop, most
+    likely: it now uses only CPU nobody else wants) gives up its place while that cell runs,
+    and another worker process takes the next notebook: a loop costs its own time limit, not
+    a slot's. So there are up to twice ``workers`` worker processes, never more than
+    ``workers`` of them busy with notebooks that use the CPU."""
     pending: queue.Queue[Job] = queue.Queue()
     lessons: set[str] = set()
     for job in jobs:
         pending.put(job)
         lessons.add(job.lesson)
     lock = threading.Lock()
+    places = threading.Semaphore(max(1, workers))
 
     def slot() -> None:
         worker: WorkerProcess | None = None
         try:
             while True:
+                places.acquire()
+                holding = [True]
                 try:
                     job = pending.get_nowait()
                 except queue.Empty:
+                    places.release()
                     return
-                if worker is None:
-                    worker = WorkerProcess(sandbox, run, tuple(sorted(lessons)))
-                progress = (lambda done, total, job=job: on_progress(job, done, total)) if on_progress else None
+
+                def stuck(now: bool, holding: list[bool] = holding) -> None:
+                    if now and holding[0]:
+                        holding[0] = False
+                        places.release()
+                    elif not now and not holding[0]:
+                        holding[0] = places.acquire(blocking=False)  # never wait: this thread reads the worker
+
                 try:
-                    report = worker.run(job, progress)
-                except WorkerGone as error:
-                    worker.kill()
-                    worker = None
-                    status = NotebookStatus.TIMEOUT if "did not finish" in str(error) else NotebookStatus.ERROR
-                    report = NotebookReport(status, str(error))
-                with lock:
-                    on_report(job, report)
+                    if worker is None:
+                        worker = WorkerProcess(sandbox, run, tuple(sorted(lessons)))
+                    progress = (lambda done, total, job=job: on_progress(job, done, total)) if on_progress else None
+                    try:
+                        report = worker.run(job, progress, stuck)
+                    except WorkerGone as error:
+                        worker.kill()
+                        worker = None
+                        status = NotebookStatus.TIMEOUT if "did not finish" in str(error) else NotebookStatus.ERROR
+                        report = NotebookReport(status, str(error))
+                    with lock:
+                        on_report(job, report)
+                finally:
+                    if holding[0]:
+                        places.release()
         finally:
             if worker is not None:
                 worker.close()
 
-    threads = [threading.Thread(target=slot, daemon=True) for _ in range(max(1, workers))]
+    threads = [threading.Thread(target=slot, daemon=True) for _ in range(2 * max(1, workers))]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -83,7 +83,12 @@ class Checker:
         self.pool = pool
         self._templates: dict[str, nbformat.NotebookNode] = {}
 
-    async def check(self, job: Job, on_progress: Callable[[int, int], None] | None = None) -> NotebookReport:
+    async def check(
+        self,
+        job: Job,
+        on_progress: Callable[[int, int], None] | None = None,
+        on_stuck: Callable[[bool], None] | None = None,
+    ) -> NotebookReport:
         started = time.monotonic()
         try:
             template = self._template(job.solution) if job.solution else None
@@ -116,6 +121,7 @@ class Checker:
                 answer_names=assembled.answer_names,
                 on_cell=on_progress,
                 deadline=started + job.hard_limit(),
+                on_stuck=on_stuck,
             )
         except KernelStartError as error:
             return _unusable(exercises, NotebookStatus.ERROR, f"the sandboxed kernel did not start: {error}")
@@ -204,8 +210,11 @@ async def serve(sandbox: str, run: str, lessons: tuple[str, ...] | None = None) 
             def progress(done: int, total: int, job_id: int = job.id) -> None:
                 send({"job": job_id, "progress": [done, total]})
 
+            def stuck(now: bool, job_id: int = job.id) -> None:
+                send({"job": job_id, "stuck": now})
+
             try:
-                report = await checker.check(job, progress)
+                report = await checker.check(job, progress, stuck)
             except Exception as error:  # a bug in the checker: report it, go on with the next notebook
                 report = NotebookReport(NotebookStatus.ERROR, f"the checker failed: {type(error).__name__}: {error}")
             send({"job": job.id, "report": report.to_json()})
