@@ -14,6 +14,7 @@ and kills whatever the kernel left behind; it cannot hide the file system.
 from __future__ import annotations
 
 import fcntl
+import importlib.util
 import os
 import platform
 import pwd
@@ -181,15 +182,12 @@ def _user_namespace_args() -> list[str]:
 
 def readonly_paths() -> list[Path]:
     """The venv, the real Python home and the course's packages: what a kernel needs to read."""
-    import course
-    import demo_server
-
-    paths = {
-        Path(sys.prefix),
-        Path(os.path.realpath(sys.base_prefix)),
-        Path(course.__file__).resolve().parent,
-        Path(demo_server.__file__).resolve().parent,
-    }
+    paths = {Path(sys.prefix), Path(os.path.realpath(sys.base_prefix))}
+    for package in ("course", "demo_server"):
+        # Found, not imported: importing demo_server (Flask and every blueprint) costs half a
+        # second, in front of every kernel start.
+        spec = importlib.util.find_spec(package)
+        paths.add(Path(spec.origin).resolve().parent)
     browsers = playwright_browsers()
     if browsers is not None:
         paths.add(browsers)
