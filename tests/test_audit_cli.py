@@ -88,7 +88,10 @@ def test_nothing_listening_is_exit_2_with_the_reason(loopback_only, capsys):
     status = cli.main(_args(ARTICLE.vulnerable, f"http://127.0.0.1:{port}"))
     out, err = capsys.readouterr()
     assert status == 2 and out == ""
-    assert err == f"course audit: nothing answers at http://127.0.0.1:{port}: is the app running, on that port?\n"
+    assert err == (
+        f"course audit: nothing answers at http://127.0.0.1:{port}: is the app running, on that port? "
+        "(In a lesson after its Teardown cell: run the Setup cell again.)\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -56,8 +56,14 @@ def test_hints_come_one_step_at_a_time(capsys, monkeypatch):
     ]
     assert shown[0][1] == '   Still stuck? check("01.3", hint=True) again gives hint 2 of 3.'
     assert len(shown[2]) == 1, "the last step says nothing about a next one"
+    assert shown[3][1].startswith("   That is the last of 3 hints for 01.3;"), "asked again, it says there are no more"
     first = checks.find("01.3").hints[0]
     assert "Lesson 01, Step 9" in first and "__Host-" not in first, "the first step says where to look, not what"
+
+
+def test_a_one_digit_lesson_is_pointed_to_its_two_digit_id(capsys):
+    check("5.1", namespace={})
+    assert capsys.readouterr().out == "💥 there is no exercise '5.1': lessons have two digits, as in '05.1'\n"
 
 
 def test_a_hint_step_by_number(capsys):
@@ -175,7 +181,7 @@ def test_the_guard_watches_the_attributes_of_a_learners_object():
 
     finding = guard(lambda: Finding(), "probe")()
     assert finding.route == "/cart"
-    with pytest.raises(ImpostorValue, match=r"probe\(\)\.cwe returned a str subclass \(AlwaysEqual\)"):
+    with pytest.raises(ImpostorValue, match=r"probe\(\)\.cwe is a str subclass \(AlwaysEqual\)"):
         assert finding.cwe == "CWE-362"
 
 

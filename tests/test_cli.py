@@ -48,7 +48,7 @@ def test_hints_only_when_asked_and_in_steps():
     assert "Hint" not in course("check", str(EXERCISE)).stdout
     first = course("check", "--hint", str(EXERCISE)).stdout
     assert "Hint 1 of 3: Lesson 00, Setup: show(response) lists the headers" in first
-    assert "Still stuck? `" in first and "check --hint 2` gives hint 2 of 3." in first
+    assert "Still stuck? `" in first and "00-start-here-exercises.ipynb --hint 2` gives hint 2 of 3." in first
     second = course("check", "--hint", "2", str(EXERCISE)).stdout
     assert "Hint 2 of 3: response.headers is a case-insensitive dict" in second
 
@@ -115,3 +115,14 @@ def test_the_advice_names_a_command_that_works_here(monkeypatch, environment, ex
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert check_command(hint=2) == expected
+
+
+def test_the_advice_names_the_notebook_the_learner_named(monkeypatch, tmp_path):
+    from course.grading.check_command import check_command
+
+    notebook = tmp_path / "my work" / "05-common-mistakes-exercises.ipynb"
+    monkeypatch.setenv("PATH", f"{Path(sys.prefix) / 'bin'}")
+    monkeypatch.delenv("COURSE_CHECK_COMMAND", raising=False)
+    assert check_command(hint=1, notebook=notebook) == f"course check '{notebook}' --hint 1"
+    monkeypatch.setenv("COURSE_CHECK_COMMAND", "make check")
+    assert check_command(hint=1, notebook=notebook) == f"make check NOTEBOOK='{notebook}' HINT=1"

@@ -58,7 +58,9 @@ def test_bad_store_urls_say_what_to_write(text, message):
     with pytest.raises(StoreError, match=message.replace("(", r"\(").replace(")", r"\)")) as caught:
         parse_store_url(text, environ={})
     assert "\n" not in str(caught.value)
-    assert caught.value._render_traceback_() == [f"StoreError: {caught.value}"], "IPython shows one line"
+    assert caught.value._render_traceback_() == [f"\x1b[0;31mStoreError\x1b[0m: {caught.value}"], (
+        "IPython shows one line"
+    )
 
 
 def test_a_bad_redis_url_in_the_environment_is_named():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from demo_server.one_line_error import OneLineError
 
-class AuditError(Exception):
+
+class AuditError(OneLineError, Exception):
     """The audit cannot run: ``str(error)`` is the one-line reason shown to the user."""
 
 

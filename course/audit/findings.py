@@ -48,6 +48,8 @@ class Finding:
     production: str = ""  # for notes about plain http on loopback: what changes in production
 
     def __post_init__(self) -> None:
+        if not (isinstance(self.asvs, str) and asvs.CITATION.fullmatch(self.asvs)):
+            raise ValueError(f"an ASVS 5.0.0 requirement is written like 'v5.0.0-15.4.1', not {self.asvs!r}")
         asvs.title(self.asvs)  # a KeyError names an id that demo_server/asvs.py does not list
 
     @property

@@ -127,7 +127,10 @@ class Target:
         except requests.Timeout:
             raise Unreachable(f"{self.where.base} did not answer {method} {path} within {TIMEOUT_SECONDS} s") from None
         except requests.ConnectionError:
-            raise Unreachable(f"nothing answers at {self.where.base}: is the app running, on that port?") from None
+            raise Unreachable(
+                f"nothing answers at {self.where.base}: is the app running, on that port? "
+                "(In a lesson after its Teardown cell: run the Setup cell again.)"
+            ) from None
         finally:
             self._http.cookies.clear()  # the audit decides which cookies go with each request
         self.exchanges.append(response)

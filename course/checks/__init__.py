@@ -134,6 +134,9 @@ def find(exercise_id: str) -> Exercise:
         if candidate.id == exercise_id:
             return candidate
     known = ", ".join(ex.id for ex in exercises_of(lesson)) or "none"
+    if known == "none" and len(lesson) == 1:
+        number = exercise_id.partition(".")[2]
+        raise KeyError(f"there is no exercise {exercise_id!r}: lessons have two digits, as in '0{lesson}.{number}'")
     raise KeyError(f"there is no exercise {exercise_id!r} (lesson {lesson} has: {known})")
 
 
@@ -179,6 +182,7 @@ def check(
         return
     try:
         ex = find(exercise_id)
+        shown_before = _hints_shown.get(ex.id, 0)
         step = _hint_step(ex, hint)
     except (KeyError, ValueError) as error:
         print(f"💥 {error.args[0]}")
@@ -189,6 +193,9 @@ def check(
     if step:
         for line in hint_lines(ex, step, f'check("{ex.id}", hint=True) again'):
             print(f"   {line}")
+        if hint is True and step == shown_before == len(ex.hints):
+            last = "the only hint" if len(ex.hints) == 1 else f"the last of {len(ex.hints)} hints"
+            print(f"   That is {last} for {ex.id}; the lesson step the exercise practises shows the fix at work.")
     elif not result.passed:
         print(f'   Stuck? check("{ex.id}", hint=True) gives a hint.')
 
@@ -383,8 +390,8 @@ def in_your_code(error: BaseException) -> str:
     """Where in the learner's code ``error`` was raised, as " (in your code: ...)", or ""."""
     frames = traceback.extract_tb(error.__traceback__)
     for frame in reversed(frames):
-        if not _graded.is_learner_code(frame.filename):
-            continue
+        if not _graded.is_learner_code(frame.filename) or frame.filename == "<string>":
+            continue  # "<string>": code a library made with exec (a dataclass's __init__), no cell of theirs
         where = f"{frame.name}()" if frame.name != "<module>" else "a cell"
         line = f": {frame.line.strip()}" if frame.line else ""
         return f" (in your code: {where}, line {frame.lineno}{line})"

@@ -49,7 +49,7 @@ def _check_plain(value: Any, what: str, depth: int, seen: set[int]) -> None:
     if kind in SCALARS:
         return
     if depth > MAX_DEPTH:
-        raise ImpostorValue(f"{what} returned a value nested more than {MAX_DEPTH} levels deep")
+        raise ImpostorValue(f"{what} {_verb(what)} a value nested more than {MAX_DEPTH} levels deep")
     if kind in CONTAINERS:
         if _id(value) in seen:
             return  # a container that holds itself is still plain
@@ -67,8 +67,13 @@ def _describe(value: Any, what: str) -> str:
     name = getattr(kind, "__name__", "?")
     for base in BASES:
         if _isinstance(value, base):
-            return f"{what} returned a {base.__name__} subclass ({name}), not a plain {base.__name__}"
-    return f"{what} returned a {name} object where a plain value (str, int, dict, list, ...) was expected"
+            return f"{what} {_verb(what)} a {base.__name__} subclass ({name}), not a plain {base.__name__}"
+    return f"{what} {_verb(what)} a {name} object where a plain value (str, int, dict, list, ...) was expected"
+
+
+def _verb(what: str) -> str:
+    # "store.load() returned ...", but "store.data is ...": an attribute returns nothing.
+    return "returned" if what.endswith(")") else "is"
 
 
 def guard(value: Any, name: str) -> Any:
@@ -81,7 +86,7 @@ def guard(value: Any, name: str) -> Any:
         return GuardedFunction(value, name)
     kind = _type(value)
     if kind not in SCALARS and kind not in CONTAINERS and _isinstance(value, BASES):
-        raise ImpostorValue(_describe(value, name).replace(" returned a ", " is a ", 1))
+        raise ImpostorValue(_describe(value, name))
     return value
 
 

@@ -15,7 +15,7 @@ import requests
 from flask import Flask
 from werkzeug import security
 
-from course.audit import AuditError, AuditOptions, Finding, Severity, run_audit
+from course.audit import AuditError, AuditOptions, Finding, Fix, Severity, run_audit
 from course.audit.lessons import LessonStep
 from course.audit.target import Target, parse_target
 from course.checks import exercise, needs
@@ -142,13 +142,18 @@ def lost_update_probe(ns):
     )
     for name in ("cwe", "asvs", "route", "evidence"):
         plain(getattr(finding, name), f"probe_cart_lost_update()'s Finding.{name}")
-    assert type(finding.severity) is Severity, f"the severity is a Severity, not {type(finding.severity).__name__}"
+    assert type(finding.severity) is Severity, (
+        f"the severity is a Severity (Severity.MEDIUM, for instance), not {type(finding.severity).__name__}"
+    )
     assert finding.cwe == "CWE-362", f"a lost update is CWE-362 (a race condition), not {finding.cwe}"
     assert finding.asvs == "v5.0.0-15.4.1", f"the ASVS requirement is v5.0.0-15.4.1, not {finding.asvs}"
     assert finding.severity.at_least(Severity.MEDIUM), "losing what users put in their cart is at least medium"
     assert finding.route == VULNERABLE_CART, f"the finding is about {VULNERABLE_CART}, not {finding.route!r}"
     evidence = "\n".join(finding.evidence)
     assert f">>> POST {VULNERABLE_CART} HTTP/1.1" in evidence, "the evidence should show the requests that lost an item"
+    assert type(finding.fix) is Fix, (
+        f"the Finding's fix is a Fix(text, lessons.X) (from course.audit import Fix), not {type(finding.fix).__name__}"
+    )
     assert isinstance(finding.fix.lesson, LessonStep), "the fix names the lesson step that teaches it (lessons.X)"
     assert 0 < target.sent <= PROBE_BUDGET, f"the probe sent {target.sent} requests; it may send {PROBE_BUDGET}"
     fixed = probe(demo_target(server), FIXED_CART)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -18,11 +19,13 @@ DEFAULT_CELL_TIMEOUT = 10.0
 COMMAND_ENV = "COURSE_CHECK_COMMAND"
 
 
-def check_command(hint: int = 0) -> str:
-    """The command that runs this check again, spelled so it works where the learner is."""
+def check_command(hint: int = 0, notebook: Path | None = None) -> str:
+    """The command that runs this check again, spelled so it works where the learner is
+    (``notebook``: the one the learner named, to name it again)."""
     typed = os.environ.get(COMMAND_ENV, "").strip()
+    named = f" {shlex.quote(_shown(notebook))}" if notebook is not None else ""
     if typed == "make check":
-        return "make check" + (f" HINT={hint}" if hint else "")
+        return "make check" + (f" NOTEBOOK={named.strip()}" if named else "") + (f" HINT={hint}" if hint else "")
     script = Path(sys.prefix) / "bin" / "course"
     on_path = shutil.which("course")
     if typed:
@@ -31,7 +34,7 @@ def check_command(hint: int = 0) -> str:
         command = "course check"
     else:
         command = f"{_shown(script)} check"
-    return command + (f" --hint {hint}" if hint else "")
+    return command + named + (f" --hint {hint}" if hint else "")
 
 
 def report_notebook(
@@ -42,8 +45,11 @@ def report_notebook(
     terminal: Terminal,
     solutions_dir: Path = SOLUTIONS_DIR,
     session: CheckSession | None = None,
+    named: bool = False,
 ) -> tuple[int, int]:
-    """Check one notebook and print its report; returns (passed, total). ``hints``: the hint step to show."""
+    """Check one notebook and print its report; returns (passed, total). ``hints``: the hint step to
+    show; ``named``: the learner named this notebook, so the advice names it too."""
+    again = notebook if named else None
     own_session = session is None
     if own_session:
         session = CheckSession([lesson_number(notebook.name) or ""], notebooks=1)
@@ -74,7 +80,7 @@ def report_notebook(
         if outcome.message:
             terminal.say(f"       {outcome.message}")
         if hints:
-            for line in _hint_lines(outcome.id, hints):
+            for line in _hint_lines(outcome.id, hints, again):
                 terminal.say(terminal.paint(f"       {line}", "dim"))
     passed = sum(1 for outcome in exercises if outcome.passed)
     unfinished = [outcome for outcome in exercises if not outcome.passed]
@@ -83,7 +89,8 @@ def report_notebook(
         terminal.say(f"  {passed}/{len(exercises)} exercises pass.")
         terminal.say(
             f"  Next: in {_shown(notebook)}, work on {first.id} ({first.title}), "
-            f"then run `{check_command()}` again." + ("" if hints else f" Stuck? `{check_command(hint=1)}`.")
+            f"then run `{check_command(notebook=again)}` again."
+            + ("" if hints else f" Stuck? `{check_command(hint=1, notebook=again)}`.")
         )
     elif exercises:
         terminal.say(terminal.paint(f"  {passed}/{len(exercises)} exercises pass. Well done!", "green"))
@@ -121,7 +128,7 @@ def run_check(
         all_passed = True
         for notebook in notebooks:
             passed, total = report_notebook(
-                notebook, cell_timeout=cell_timeout, hints=hints, terminal=terminal, session=session
+                notebook, cell_timeout=cell_timeout, hints=hints, terminal=terminal, session=session, named=explicit
             )
             terminal.say()
             if passed == total and total:
@@ -144,7 +151,7 @@ def _shown(path: Path) -> str:
         return str(path.resolve())
 
 
-def _hint_lines(exercise_id: str, step: int) -> list[str]:
+def _hint_lines(exercise_id: str, step: int, notebook: Path | None) -> list[str]:
     from course.checks import find, hint_lines  # loads that lesson's checks: only when a hint is asked for
 
     try:
@@ -152,4 +159,4 @@ def _hint_lines(exercise_id: str, step: int) -> list[str]:
     except (KeyError, ValueError):
         return []
     step = min(step, len(ex.hints))
-    return hint_lines(ex, step, f"`{check_command(hint=step + 1)}`") if step else []
+    return hint_lines(ex, step, f"`{check_command(hint=step + 1, notebook=notebook)}`") if step else []
