@@ -126,3 +126,17 @@ def test_the_advice_names_the_notebook_the_learner_named(monkeypatch, tmp_path):
     assert check_command(hint=1, notebook=notebook) == f"course check '{notebook}' --hint 1"
     monkeypatch.setenv("COURSE_CHECK_COMMAND", "make check")
     assert check_command(hint=1, notebook=notebook) == f"make check NOTEBOOK='{notebook}' HINT=1"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`course check | head -1`: the command ends quietly when the pipe closes."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "course.cli", "check", "--hint", str(EXERCISE)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert process.stdout.readline().strip() == b"exercises/00-start-here-exercises.ipynb"
+    process.stdout.close()  # like head -1
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 141 and b"Traceback" not in errors, errors.decode()
