@@ -129,14 +129,14 @@ def test_the_advice_names_the_notebook_the_learner_named(monkeypatch, tmp_path):
 
 
 def test_a_reader_that_stops_early_gets_no_traceback():
-    """`course check | head -1`: the command ends quietly when the pipe closes."""
+    """`course check | head -1`: the command ends quietly when the pipe closes. (A reader that leaves
+    after the first line may still find the whole report in the pipe's buffer: no broken pipe.)"""
     process = subprocess.Popen(
         [sys.executable, "-m", "course.cli", "check", "--hint", str(EXERCISE)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
     )
-    assert process.stdout.readline().strip() == b"exercises/00-start-here-exercises.ipynb"
-    process.stdout.close()  # like head -1
+    process.stdout.close()  # a reader that is gone before the first line (so the write surely fails)
     _, errors = process.communicate(timeout=120)
     assert process.returncode == 141 and b"Traceback" not in errors, errors.decode()
