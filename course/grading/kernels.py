@@ -327,6 +327,7 @@ class GradingKernel:
         self.km = SandboxedKernelManager(sandbox, lessons)
         self.kc = None
         self.demoted = False
+        self._niceness = 0
 
     async def start(self) -> None:
         await self.km.start_kernel(env=kernel_env("/tmp", None))
@@ -354,6 +355,7 @@ class GradingKernel:
         if group is None or not CAN_RESTORE_PRIORITY:
             return False
         try:
+            self._niceness = os.getpriority(os.PRIO_PGRP, group)  # the grader's own (`nice course grade`)
             os.setpriority(os.PRIO_PGRP, group, DEMOTED_NICENESS)
         except OSError:
             return False
@@ -366,7 +368,7 @@ class GradingKernel:
             return False
         self.demoted = False
         try:
-            os.setpriority(os.PRIO_PGRP, self.sandbox.process_group(), 0)
+            os.setpriority(os.PRIO_PGRP, self.sandbox.process_group(), self._niceness)
         except (OSError, TypeError):
             pass  # the kernel is gone
         return True
