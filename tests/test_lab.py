@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from .lab_support import free_port, make_lab_command, running_lab
+
 ROOT = Path(__file__).resolve().parent.parent
 JUPYTER = Path(sys.executable).parent / "jupyter"
 TOKEN = "sessions-live-test"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +28,9 @@ def lab_log(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory, lab_log):
-    port = _free_port()
+    port = free_port()
     home = tmp_path_factory.mktemp("home")
-    variables, command = _make_lab_command(port)
+    variables, command = make_lab_command(port)
     command += ["--ServerApp.port_retries=0", "--no-browser"]
     env = {
         **os.environ,
@@ -46,41 +40,9 @@ def lab(tmp_path_factory, lab_log):
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
         "JUPYTER_TOKEN": TOKEN,
     }
-    with open(lab_log, "w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            _get(f"{base}/api/status")
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"JupyterLab did not start: {lab_log.read_text()[-2000:]}")
-            time.sleep(0.3)
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
-def _make_lab_command(port: int) -> tuple[dict[str, str], list[str]]:
-    """The exact command `make lab` runs, and the variables it sets (so this tests the Makefile)."""
-    dry_run = subprocess.run(
-        ["make", "-n", "lab", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    line = next(line for line in dry_run.stdout.splitlines() if " lab " in line and "jupyter" in line)
-    words = shlex.split(line)
-    variables = {}
-    while "=" in words[0] and not words[0].startswith("-"):
-        name, _, value = words.pop(0).partition("=")
-        variables[name] = value
-    assert "--ip=127.0.0.1" in words, "make lab must bind loopback only"
-    words[0] = str(ROOT / words[0]) if not os.path.isabs(words[0]) else words[0]
-    return variables, words
+    with running_lab(command, env, lab_log, lambda: _get(f"{base}/api/status")):
+        yield base
 
 
 def _get(url: str) -> dict:
@@ -94,7 +56,7 @@ def test_api_status_answers(lab):
 
 
 def test_no_network_features(lab):
-    command = " ".join(_make_lab_command(8888)[1])
+    command = " ".join(make_lab_command(8888)[1])
     assert "--LabApp.extension_manager=readonly" in command and "--LabApp.news_url=None" in command
 
 

@@ -14,9 +14,6 @@ import json
 import os
 import re
 import secrets
-import shlex
-import socket
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -25,6 +22,7 @@ import jwt
 import pytest
 
 from .browser_support import require_chromium
+from .lab_support import free_port, make_lab_command, running_lab
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = secrets.token_hex(16)
@@ -41,39 +39,22 @@ CODE_PROMPTS = f"""() => [...document.querySelectorAll('{PANEL} .jp-CodeCell .jp
     .map(prompt => prompt.textContent.trim())"""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def make_lab_command(port: int) -> tuple[dict[str, str], list[str]]:
-    """The command `make lab` runs (and any VAR=value it sets first), so this tests the Makefile."""
-    dry_run = subprocess.run(
-        ["make", "-n", "lab", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    line = next(line for line in dry_run.stdout.splitlines() if " lab " in line and "jupyter" in line)
-    words = shlex.split(line)
-    variables = {}
-    while "=" in words[0] and not words[0].startswith("-"):
-        name, _, value = words.pop(0).partition("=")
-        variables[name] = value
-    assert "--ip=127.0.0.1" in words, "make lab must bind loopback only"
-    words[0] = str(ROOT / words[0]) if not os.path.isabs(words[0]) else words[0]
-    # The lab opens no lesson by itself here: the test opens each one.
+def make_lab_command_opening_nothing(port: int) -> tuple[dict[str, str], list[str]]:
+    """`make lab`'s command, without the lesson it opens: the test opens each one."""
+    variables, words = make_lab_command(port)
     return variables, [word for word in words if not word.endswith(".ipynb")]
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     require_chromium()
-    port = _free_port()
+    port = free_port()
     home = tmp_path_factory.mktemp("lab-home")
     for name, values in SETTINGS.items():
         path = home / "settings" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-    variables, command = make_lab_command(port)
+    variables, command = make_lab_command_opening_nothing(port)
     command += [f"--IdentityProvider.token={TOKEN}", "--ServerApp.port_retries=0", "--no-browser"]
     env = {
         **os.environ,
@@ -85,27 +66,13 @@ def lab(tmp_path_factory):
         "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
     }
-    log = home / "jupyter.log"
-    with open(log, "w") as log_file:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"JupyterLab did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    with running_lab(command, env, home / "jupyter.log", lambda: _answer(f"{base}/api/status?token={TOKEN}")):
+        yield base
+
+
+def _answer(url: str) -> None:
+    urllib.request.urlopen(url, timeout=2).close()
 
 
 @pytest.fixture(scope="module")
