@@ -176,8 +176,9 @@ def test_nothing_the_learners_started_is_still_running(attacked):
 def test_the_outputs_are_the_graders(attacked):
     rows = {row[0]: row for row in attacked.csv_rows[1:]}
     assert attacked.csv_rows[0] == ["learner", "00.1", "00.2", "00.3", "total"]
-    assert rows["aa-honest-first"][-1] == "3" and "999" not in json.dumps(attacked.csv_rows)
-    assert "999" not in attacked.report
+    assert rows["aa-honest-first"][-1] == "3" and attacks.FORGERY not in json.dumps(attacked.csv_rows)
+    assert attacks.FORGERY not in attacked.report
+    assert not any(attacks.FORGERY in json.dumps(body) for body in attacked.results.values())
     assert all(body["graded_by"] == grading.RESULTS_MARKER for body in attacked.results.values())
 
 

@@ -80,6 +80,9 @@ for _folder in (os.path.join(sys.prefix, "share", "jupyter", "kernels", "python3
         pass
 """
 
+# What the escaped process writes into every output it reaches: a test looks for it.
+FORGERY = "forged-by-an-escaped-process"
+
 # Runs on: looks for the grader's command line in /proc and rewrites its outputs, for two minutes.
 ESCAPED_PROCESS = r"""
 import glob, os, sys, time
@@ -96,14 +99,14 @@ while time.time() < deadline:
         for index, arg in enumerate(args):
             if arg in ("--csv", "--md") and index + 1 < len(args):
                 try:
-                    open(args[index + 1], "w").write("learner,total\nattacker,999\n")
+                    open(args[index + 1], "w").write("learner,total\nforged-by-an-escaped-process,999\n")
                 except OSError:
                     pass
             if arg.endswith(".ipynb") or "submissions" in arg:
                 folder = os.path.dirname(arg) or "."
                 for results in glob.glob(os.path.join(folder, "..", "*", "results.json")):
                     try:
-                        open(results, "w").write('{"points": 999}')
+                        open(results, "w").write('{"points": 999, "by": "forged-by-an-escaped-process"}')
                     except OSError:
                         pass
     time.sleep(0.2)
