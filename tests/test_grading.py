@@ -117,6 +117,24 @@ def test_grading_an_empty_folder_says_why(tmp_path):
         grading.grade(tmp_path, csv_path=tmp_path / "g.csv", md_path=tmp_path / "r.md")
 
 
+@pytest.mark.parametrize("wanted, said", [(["42"], "lesson 42"), ([], "no lesson")])
+def test_grading_a_lesson_the_course_does_not_have_says_which(tmp_path, wanted, said):
+    (tmp_path / "submissions" / "ada").mkdir(parents=True)
+    with pytest.raises(ValueError, match=f"--lessons names {said}: the course's lessons are 00, 01, "):
+        grading.grade(tmp_path / "submissions", csv_path=tmp_path / "g.csv", md_path=tmp_path / "r.md",
+                      lessons_wanted=wanted)  # fmt: skip
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_only_the_handed_in_lessons_checks_are_loaded(tmp_path):
+    learner = tmp_path / "submissions" / "ada"
+    learner.mkdir(parents=True)
+    (learner / "02-signed-and-encrypted-cookies-exercises.ipynb").write_text("{}")
+    lessons = grading.load_lessons(SOLUTIONS_DIR, sorted(grading.handed_in_names([Learner("ada", learner)])))
+    assert [lesson.solution.name[:2] for lesson in lessons] == ["02"]
+    assert grading.load_lessons(SOLUTIONS_DIR, []) == []
+
+
 def test_grading_lesson_06_without_a_chromium_says_so_before_grading(tmp_path, monkeypatch):
     from course.lessons.browser import chromium
 
@@ -184,7 +202,8 @@ def test_a_looping_notebook_yields_the_cpu_and_its_place_to_the_next_notebook():
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not finished:
             shown = subprocess.run(["ps", "-eo", "ni=,args="], capture_output=True, text=True).stdout
-            niceness.extend(int(line.split()[0]) for line in shown.splitlines() if "ipykernel_launcher" in line)
+            kernels = [line for line in shown.splitlines() if "course.grading.kernel_launcher" in line]
+            niceness.extend(int(line.split()[0]) for line in kernels)
             time.sleep(0.2)
 
     watcher = threading.Thread(target=watch, daemon=True)

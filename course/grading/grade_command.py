@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +42,19 @@ PROBLEM_OUTCOMES = (Outcome.ERROR, Outcome.TIMEOUT, Outcome.MISSING, Outcome.UNR
 class Lesson:
     solution: Path
     hidden: Path | None
-    exercises: list  # course.checks.Exercise, in notebook order
+    exercise_ids: list[str]  # the solution's check cells, in notebook order
+    _exercises: list | None = field(default=None, repr=False, compare=False)
+    _loading: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def exercises(self) -> list:
+        """course.checks.Exercise for each check cell. The first use imports the lesson's checks
+        (and the demo server), about half a second: grade() has it done while the first kernels
+        start (load_exercises_meanwhile), and waits for it only where it needs them."""
+        with self._loading:
+            if self._exercises is None:
+                self._exercises = exercises_for(self.exercise_ids)
+            return self._exercises
 
 
 @dataclass
@@ -56,20 +69,29 @@ class LearnerResult:
 def load_lessons(solutions_dir: Path, only: list[str] | None) -> list[Lesson]:
     lessons = []
     for solution in solution_notebooks(solutions_dir):
-        if only and solution.name[:2] not in only:
+        if only is not None and solution.name[:2] not in only:
             continue
         template = make_exercise(nbformat.read(solution, as_version=4), solution.name)
-        lessons.append(Lesson(solution, hidden_tests_for(solution), exercises_for(exercise_ids(template))))
+        lessons.append(Lesson(solution, hidden_tests_for(solution), exercise_ids(template)))
     return lessons
+
+
+def load_exercises_meanwhile(lessons: list[Lesson]) -> threading.Thread:
+    """Import the lessons' checks in the background (the workers are busy starting meanwhile)."""
+    loader = threading.Thread(target=lambda: [lesson.exercises for lesson in lessons], daemon=True)
+    loader.start()
+    return loader
 
 
 def _require_a_browser_for(lessons: list[Lesson]) -> None:
     """Lesson 06's checks attack the learner's app in Chromium: without one every learner would
     score 0, so say so before grading anything. A kernel finds the system's Chromium, or the one
     `make browser` downloaded (sandbox.playwright_browsers), nothing else."""
+    needing = [lesson.solution.name[:2] for lesson in lessons if uses_the_browser(lesson.solution)]
+    if not needing:
+        return
     from course.lessons.browser.chromium import system_candidates
 
-    needing = [lesson.solution.name[:2] for lesson in lessons if uses_the_browser(lesson.solution)]
     downloaded = sandbox.playwright_browsers()
     if downloaded is not None and any(path.name.startswith("chromium") for path in downloaded.iterdir()):
         return
@@ -101,11 +123,17 @@ def grade(
         raise ValueError(
             f"{submissions} has no learner folders (expected SUBMISSIONS/<learner>/<NN-topic>-exercises.ipynb)"
         )
-    lessons = load_lessons(solutions_dir, lessons_wanted)
-    if lessons_wanted is None:
-        # By default grade the lessons someone handed in, not every lesson of the course.
-        numbers = handed_in_names(learners)
-        lessons = [lesson for lesson in lessons if lesson.solution.name[:2] in numbers]
+    if lessons_wanted is not None:
+        known = [solution.name[:2] for solution in solution_notebooks(solutions_dir)]
+        unknown = [number for number in lessons_wanted if number not in known]
+        if unknown or not lessons_wanted:
+            raise ValueError(
+                f"--lessons names {'lesson ' + ', '.join(unknown) if unknown else 'no lesson'}: "
+                f"the course's lessons are {', '.join(known)}"
+            )
+    # By default grade the lessons someone handed in, not every lesson of the course (and load
+    # only their checks: importing them all costs about a second before the first notebook).
+    lessons = load_lessons(solutions_dir, lessons_wanted or sorted(handed_in_names(learners)))
     if not lessons:
         raise ValueError(
             "no submitted notebook has the name of a course exercise notebook "
@@ -149,8 +177,10 @@ def grade(
         done[0] += 1
         terminal.progress(f"Grading {bar(done[0], total)}")
 
+    loader = load_exercises_meanwhile(lessons)
     try:
         run_jobs(pending, workers=jobs, sandbox=choice.mode, run=run_id, on_report=on_report)
+        loader.join()
     finally:
         # Nothing a learner started outlives the run (the sandboxes see to it; this makes sure).
         sandbox.kill_the_run(run_id)

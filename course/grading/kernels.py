@@ -57,7 +57,7 @@ def kernel_command(connection_file: str, lessons: tuple[str, ...] | None = None)
     return [
         sys.executable,
         "-m",
-        "ipykernel_launcher",
+        "course.grading.kernel_launcher",
         "-f",
         connection_file,
         "--HistoryManager.hist_file=:memory:",

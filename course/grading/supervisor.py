@@ -172,6 +172,7 @@ def run_jobs(
                 except queue.Empty:
                     places.release()
                     return
+                job.spare_after = not pending.empty()
 
                 def stuck(now: bool, holding: list[bool] = holding) -> None:
                     if now and holding[0]:
