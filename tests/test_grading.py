@@ -232,3 +232,48 @@ def test_a_hung_answer_costs_one_time_limit_and_is_not_called_again():
         "parse_cookie_header() did not finish within the time limit when 01.1 was checked" in outcomes["01.2"].message
     )
     assert outcomes["01.3"].passed and outcomes["01.4"].passed
+
+
+def test_a_grading_kernel_starts_without_a_debugger_and_no_spare_follows_the_last_notebook():
+    import asyncio
+
+    from course.grading.kernels import KernelPool
+    from course.grading.sandbox import choose
+    from course.grading.worker import Checker, Job
+
+    solution_path = SOLUTIONS_DIR / "00-start-here.ipynb"
+    text = nbformat.writes(cb.complete(nbformat.read(solution_path, as_version=4)))
+
+    async def printed_by(kernel, code: str) -> str:
+        msg_id, out = kernel.kc.execute(code), []
+        while True:
+            msg = await kernel.kc.get_iopub_msg(timeout=30)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                out.append(msg["content"]["text"])
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return "".join(out)
+
+    async def grade_two() -> tuple[str, list, list[int]]:
+        pool = KernelPool(choose("auto"), spares=1, lessons=("00",))
+        pool.fill()
+        try:
+            kernel = await pool.take()
+            debugger = await printed_by(kernel, "import sys; print(sys.modules.get('debugpy', 'never imported'))")
+            pool.discard(kernel)
+            checker, reports, spares = Checker(pool), [], []
+            for number, spare_after in enumerate([True, False]):
+                job = Job(number, "00-start-here-exercises.ipynb", text, str(solution_path), None, "00", 10,
+                          spare_after=spare_after)  # fmt: skip
+                reports.append(await checker.check(job))
+                spares.append(len(pool._waiting))
+            return debugger, reports, spares
+        finally:
+            await pool.close()
+
+    debugger, reports, spares = asyncio.run(grade_two())
+    assert debugger.strip() == "None", "ipykernel loaded debugpy (about 0.1 s of CPU per kernel)"
+    for report in reports:
+        assert [o.status for o in report.exercises] == [Outcome.PASS] * 3, report
+    assert spares == [1, 0], "a spare kernel after the first notebook, none after the last"
