@@ -117,5 +117,31 @@ def test_urls_are_built_as_before_though_their_builders_are_written_on_first_use
             assert url_for(rule.endpoint, **values) == plain_urls.build(rule.endpoint, values)
 
 
+def test_a_second_apps_rules_reuse_the_parse_and_match_as_werkzeugs_own(insecure_app, clock):
+    # demo_server/web/url_rules.py keeps each rule's parse for the next app: the parts, the
+    # variables and their converters are those a plain werkzeug Rule gets, the converters bound
+    # to the new app's own map.
+    from werkzeug.routing import Map, Rule
+
+    second = create_app({"CLOCK": clock, "INSECURE_DEMOS": True})
+    plain = Map(
+        [Rule(rule.rule, endpoint=rule.endpoint, methods=rule.methods) for rule in insecure_app.url_map.iter_rules()]
+    )
+    plain_rules = {rule.rule: rule for rule in plain.iter_rules()}
+    for rule in second.url_map.iter_rules():
+        expected = plain_rules[rule.rule]
+        assert rule._parts == expected._parts and rule._trace == expected._trace, rule.rule
+        assert rule.arguments == expected.arguments, rule.rule
+        for name, converter in rule._converters.items():
+            twin = expected._converters[name]
+            assert type(converter) is type(twin) and converter.regex == twin.regex, rule.rule
+            assert converter.map is second.url_map, f"{rule.rule}: a converter of another app's map"
+    adapter, plain_adapter = second.url_map.bind("demo"), plain.bind("demo")
+    for rule in second.url_map.iter_rules():
+        method = sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+        path = plain_adapter.build(rule.endpoint, {argument: "7" for argument in rule.arguments}, method=method)
+        assert adapter.match(path, method=method) == plain_adapter.match(path, method=method), path
+
+
 def test_the_server_has_no_static_files_route(app):
     assert all(rule.endpoint != "static" for rule in app.url_map.iter_rules())

@@ -1,19 +1,64 @@
-"""URL rules that write their URL builder when one is first needed, not when the app is built.
+"""URL rules that cost little to add to an app: ``create_app()`` adds about fifty of them.
 
-For every rule, werkzeug generates and compiles Python code that builds the rule's URLs (for
-``url_for``), as soon as the rule is added: that was most of ``create_app()``'s time, and so of a
-notebook's ``start()``. The demo server builds almost no URLs, so each rule's builder is now
-written on its first use instead. Matching requests to rules is unchanged.
+werkzeug does two things for every rule as soon as the rule is added, and both used to be most
+of ``create_app()``'s time, and so of a notebook's ``start()``:
+
+- it generates and compiles Python code that builds the rule's URLs (for ``url_for``). The demo
+  server builds almost no URLs, so each rule's builder is written on its first use instead;
+- it parses the rule's text into the parts its matcher uses. Every app of a process adds the
+  same rules, so the parse is kept and the next app's rule reuses it, with converters of its own.
+
+Matching requests to rules is unchanged.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import threading
+from typing import Any, Callable, Mapping
 
 from werkzeug.routing import Rule
+from werkzeug.routing.converters import BaseConverter
+from werkzeug.routing.rules import RulePart
+
+# What compile() parsed, by everything the parse depends on: parts, trace and each variable's
+# converter (its name and arguments, so every rule gets converters bound to its own map).
+_Parsed = tuple[list[RulePart], list[tuple[bool, str]], dict[str, tuple[str, tuple, dict]]]
+_parsed: dict[tuple, _Parsed] = {}
+_parsed_lock = threading.Lock()
 
 
 class LazilyBuiltRule(Rule):
+    def compile(self) -> None:
+        assert self.map is not None, "rule not bound"
+        key = (
+            self.rule,
+            self.subdomain,
+            self.host,
+            self.map.host_matching,
+            self.merge_slashes,
+            tuple(sorted(self.map.converters.items())),
+        )
+        with _parsed_lock:
+            parsed = _parsed.get(key)
+        if parsed is None:
+            self._converter_specs: dict[str, tuple[str, tuple, dict]] = {}
+            super().compile()  # calls get_converter below for every variable
+            with _parsed_lock:
+                _parsed[key] = (list(self._parts), list(self._trace), dict(self._converter_specs))
+            return
+        parts, trace, specs = parsed
+        self._parts, self._trace = list(parts), list(trace)
+        self._converters = {name: Rule.get_converter(self, name, *spec) for name, spec in specs.items()}
+        self.arguments.update(specs)
+        self._build = self._compile_builder(False).__get__(self, None)
+        self._build_unknown = self._compile_builder(True).__get__(self, None)
+
+    def get_converter(
+        self, variable_name: str, converter_name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]
+    ) -> BaseConverter:
+        self._converter_specs[variable_name] = (converter_name, tuple(args), dict(kwargs))
+        return super().get_converter(variable_name, converter_name, args, kwargs)
+
     def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
         compiled: Callable[..., tuple[str, str]] | None = None
 
