@@ -140,3 +140,23 @@ def test_a_reader_that_stops_early_gets_no_traceback():
     process.stdout.close()  # a reader that is gone before the first line (so the write surely fails)
     _, errors = process.communicate(timeout=120)
     assert process.returncode == 141 and b"Traceback" not in errors, errors.decode()
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_command_exits_with_its_code_after_its_output_and_exit_handlers(tmp_path, thread):
+    """course.cli.run skips Python's teardown, not what the command printed or asked atexit to do,
+    and waits for a thread that is still running as the ordinary exit does."""
+    script = f"""
+import atexit, sys, threading, time
+import course.cli
+atexit.register(lambda: print("exit handler ran"))
+if {thread}:
+    threading.Thread(target=lambda: (time.sleep(0.5), print("thread finished"))).start()
+sys.argv = ["course", "grade", {str(tmp_path / "missing")!r}]
+course.cli.run()
+"""
+    process = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert process.returncode == 2, process.stderr
+    lines = process.stdout.splitlines()
+    assert lines[0] == f"course grade: {tmp_path / 'missing'} is not a folder"
+    assert lines[1:] == (["thread finished", "exit handler ran"] if thread else ["exit handler ran"])
