@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
 import sys
-import threading
 from pathlib import Path
 
 from course.arguments import positive_int, positive_number
 from course.audit import arguments as audit_arguments
 from course.grading import check_command as checking
 from course.layout import EXERCISES_DIR, SOLUTIONS_DIR
+from course.quick_exit import BROKEN_PIPE_EXIT, exit_now
 from course.terminal import Terminal
 
 
@@ -88,26 +87,12 @@ def main(argv: list[str] | None = None) -> int:
         # `course check | head`: the reader left. Say nothing more (Python would print a traceback
         # when it flushes stdout on exit) and exit as a closed pipe does.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+        return BROKEN_PIPE_EXIT
 
 
 def run() -> None:
-    """The `course` command and ``python -m course.cli``: main(), then exit without Python's teardown.
-
-    When main() returns, every kernel, sandbox and worker is gone and every output is written;
-    what is left is Python taking apart the hundreds of modules a check imports (Flask,
-    jupyter_client, the demo server): about 0.15 s of a one-second `course check`. The exit
-    handlers still run; a thread still running gets the ordinary exit, which waits for it."""
-    code = main()
-    if threading.active_count() > 1:
-        sys.exit(code)
-    atexit._run_exitfuncs()  # what atexit and weakref.finalize were asked to do at exit
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:
-        code = 141
-    os._exit(code)
+    """The `course` command and ``python -m course.cli``: main(), then course.quick_exit."""
+    exit_now(main())
 
 
 def _run(argv: list[str] | None) -> int:

@@ -252,4 +252,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from course.quick_exit import exit_now
+
+    exit_now(main())  # its kernels are gone; `course grade` need not wait for its teardown
