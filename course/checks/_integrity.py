@@ -42,19 +42,31 @@ CHANGED_BY_THE_KERNEL = {
     "sys.displayhook",
     "sys.breakpointhook",
     "sys.unraisablehook",
+    # The last error's type, set when a cell raises: bookkeeping, not machinery.
+    "sys.last_type",
+    "sys.last_exc",
 }
 HARMLESS_HOOK_MODULES = ("matplotlib_inline", "matplotlib", "ipywidgets", "ipykernel", "IPython", "comm")
 IPYTHON_LISTS = ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")
 
-_baseline: dict[str, Any] | None = None
-_id, _type, _vars, _getattr = id, type, vars, getattr
+_MISSING = object()
+_baseline: dict[str, Any] | None = None  # built-ins, hooks and IPython's: a few dozen names
+# Every watched module as the snapshot found it: (name, module, its callables, its classes'
+# members). Compared name by name, so that a look (a dozen per lesson) stays cheap.
+_modules: list[tuple[str, Any, dict[str, Any], dict[str, dict[str, Any]]]] = []
+_type, _vars, _getattr, _callable = type, vars, getattr, callable
 
 
 def capture() -> None:
     """Take the snapshot (once: a grading kernel does it before any learner code)."""
-    global _baseline
+    global _baseline, _modules
     if _baseline is None:
         _baseline = _snapshot()
+        _modules = [
+            (name, module, *_members(name, module))
+            for name, module in dict(sys.modules).items()
+            if name in WATCHED_MODULES or name.split(".")[0] in OURS
+        ]
 
 
 def problems() -> list[str]:
@@ -70,7 +82,32 @@ def problems() -> list[str]:
     for key in now.keys() - _baseline.keys():
         if key.startswith(("ipython.", "hook.")) and not _harmless(now[key]):
             found.append(f"{key} was added ({_name_of(now[key])})")
-    return sorted(found)
+    modules = sys.modules
+    for name, module, functions, classes in _modules:
+        present = modules.get(name, _MISSING)
+        if present is not module:
+            found.append(f"sys.modules[{name!r}] was {'removed' if present is _MISSING else 'replaced'}")
+        attributes = _attributes(present)
+        found += _changes(name, attributes, functions)
+        for class_name, members in classes.items():
+            found += _changes(f"{name}.{class_name}", _attributes(attributes.get(class_name)), members)
+    return sorted(set(found))  # builtins are watched as names and as a module: one line each
+
+
+def _changes(prefix: str, present: dict[str, Any], watched: dict[str, Any]) -> list[str]:
+    changed = []
+    for attribute, value in watched.items():
+        now = present.get(attribute, _MISSING)
+        if now is not value:
+            changed.append(f"{prefix}.{attribute} was {'removed' if now is _MISSING else 'replaced'}")
+    return changed
+
+
+def _attributes(namespace: Any) -> dict[str, Any]:
+    try:
+        return _vars(namespace)
+    except TypeError:
+        return {}
 
 
 def _harmless(hook: Any) -> bool:
@@ -87,11 +124,6 @@ def _snapshot() -> dict[str, Any]:
     state: dict[str, Any] = {}
     for name in WATCHED_BUILTINS:
         state[f"builtins.{name}"] = _getattr(builtins, name, None)
-    modules = dict(sys.modules)
-    for name, module in modules.items():
-        if name in WATCHED_MODULES or name.split(".")[0] in OURS:
-            state[f"sys.modules[{name!r}]"] = module
-            _watch_module(state, name, module)
     state["hook.sys.settrace"] = sys.gettrace()
     state["hook.sys.setprofile"] = sys.getprofile()
     state["hook.threading.settrace"] = threading.gettrace()
@@ -104,19 +136,21 @@ def _snapshot() -> dict[str, Any]:
     return state
 
 
-def _watch_module(state: dict[str, Any], name: str, module: Any) -> None:
-    try:
-        attributes = dict(_vars(module))
-    except TypeError:
-        return
-    for attribute, value in attributes.items():
-        if attribute.startswith("__") or not callable(value) or f"{name}.{attribute}" in CHANGED_BY_THE_KERNEL:
+def _members(name: str, module: Any) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """A module's functions and classes, and the methods of the classes defined in it."""
+    functions: dict[str, Any] = {}
+    classes: dict[str, dict[str, Any]] = {}
+    for attribute, value in dict(_attributes(module)).items():
+        if attribute.startswith("__") or not _callable(value) or f"{name}.{attribute}" in CHANGED_BY_THE_KERNEL:
             continue
-        state[f"{name}.{attribute}"] = value
+        functions[attribute] = value
         if _type(value) is type and _getattr(value, "__module__", None) == name:
-            for method, member in dict(_vars(value)).items():
-                if callable(member) or _type(member) in (staticmethod, classmethod, property):
-                    state[f"{name}.{attribute}.{method}"] = member
+            classes[attribute] = {
+                method: member
+                for method, member in dict(_vars(value)).items()
+                if _callable(member) or _type(member) in (staticmethod, classmethod, property)
+            }
+    return functions, classes
 
 
 def _watch_ipython(state: dict[str, Any]) -> None:
