@@ -35,6 +35,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	@# No "get Jupyter news?" pop-up: the course runs offline and a lesson needs no distraction.
 	@$(BIN)/jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
+	@# Bytecode now: a grading kernel sees the course read-only and cannot write it, and
+	@# PYTHONDONTWRITEBYTECODE (set on some CI machines) would have every process compile the source.
+	@$(BIN)/python -m compileall -q course demo_server >/dev/null
 	@touch $(STAMP)
 
 # Loopback only; the whole course folder browsable; no update checks, news feed or
