@@ -36,6 +36,7 @@ from course.grading.sandbox import (
     fallback_preexec,
     fallback_prefix,
     fallback_runs_as_root,
+    is_alive,
     kernel_env,
     seccomp_refusing_user_namespaces,
 )
@@ -195,7 +196,7 @@ class BubblewrapSandbox(KernelSandbox):
     async def gone(self) -> None:
         # The sandbox's PID 1 exits only once every process in its namespace has.
         deadline = time.monotonic() + 10
-        while self.init_pid and _is_running(self.init_pid) and time.monotonic() < deadline:
+        while self.init_pid and is_alive(self.init_pid) and time.monotonic() < deadline:
             await asyncio.sleep(0.005)
 
     def close(self) -> None:
@@ -511,14 +512,6 @@ def _read_json_object(fd: int, seconds: float) -> dict | None:
         return json.loads(data[: data.index(b"}") + 1])
     except ValueError:
         return None
-
-
-def _is_running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
 
 
 def kill_orphans(keep: set[int]) -> None:

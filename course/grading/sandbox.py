@@ -446,7 +446,7 @@ def kill_the_run(run: str, rounds: int = 50) -> None:
                             found.append(int(entry))
                 except OSError:
                     continue  # gone, or not ours to read
-        found = [pid for pid in found if _is_alive(pid)]
+        found = [pid for pid in found if is_alive(pid)]
         if not found:
             return
         for pid in found:
@@ -457,7 +457,8 @@ def kill_the_run(run: str, rounds: int = 50) -> None:
         time.sleep(0.01)
 
 
-def _is_alive(pid: int) -> bool:
+def is_alive(pid: int) -> bool:
+    """The process exists and is not a zombie (False without /proc)."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
