@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 from typing import Any, Mapping
 
 from flask import Flask, jsonify
@@ -48,7 +49,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build a demo server app; ``config`` overrides DEFAULT_CONFIG and Flask's own keys."""
-    app = Flask("demo_server", static_folder=None)  # it serves no files: no /static route
+    # It serves no files (no /static route); its folders are looked up once per process.
+    app = Flask("demo_server", static_folder=None, **_flask_folders())
     app.url_rule_class = LazilyBuiltRule  # URL builders written on first use: a quicker start()
     app.config.update(DEFAULT_CONFIG)
     # A fresh random key per app unless a lesson passes a seeded demo key
@@ -112,6 +114,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         )
 
     return app
+
+
+@cache
+def _flask_folders() -> dict[str, str]:
+    """Flask's own root and instance folders for this package (finding them costs more than the
+    rest of Flask(), on every app)."""
+    probe = Flask("demo_server", static_folder=None)
+    return {"root_path": probe.root_path, "instance_path": probe.instance_path}
 
 
 def stop_services(app: Flask) -> None:

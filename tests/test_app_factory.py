@@ -143,5 +143,33 @@ def test_a_second_apps_rules_reuse_the_parse_and_match_as_werkzeugs_own(insecure
         assert adapter.match(path, method=method) == plain_adapter.match(path, method=method), path
 
 
+def test_the_first_app_of_a_process_and_the_next_build_and_match_as_werkzeugs_own(monkeypatch, clock):
+    # A rule that parses its text itself (the first app of a process) keeps no builder either.
+    from flask import url_for
+    from werkzeug.routing import Map, Rule
+
+    from demo_server.web import url_rules
+
+    monkeypatch.setattr(url_rules, "_parsed", {})
+    for app in (create_app({"CLOCK": clock}), create_app({"CLOCK": clock})):
+        plain = Map([Rule(rule.rule, endpoint=rule.endpoint) for rule in app.url_map.iter_rules()]).bind("demo")
+        with app.test_request_context():
+            for rule in app.url_map.iter_rules():
+                assert "_build" not in vars(rule), f"{rule.rule}: a builder written before its first use"
+                values = {argument: "a b/é" for argument in rule.arguments}
+                expected = plain.build(rule.endpoint, {**values, "next": "/x?y"})
+                assert url_for(rule.endpoint, **values, next="/x?y") == expected
+    assert url_rules._parsed, "the first app's parse was not kept"
+
+
+def test_the_apps_folders_are_flasks_own():
+    # create_app looks them up once per process (demo_server.app._flask_folders).
+    from flask import Flask
+
+    probe = Flask("demo_server", static_folder=None)
+    app = create_app()
+    assert (app.root_path, app.instance_path) == (probe.root_path, probe.instance_path)
+
+
 def test_the_server_has_no_static_files_route(app):
     assert all(rule.endpoint != "static" for rule in app.url_map.iter_rules())

@@ -193,6 +193,24 @@ def test_sqlite_file_is_shared_between_store_objects(tmp_path):
         second.close()
 
 
+def test_each_in_memory_store_is_a_database_of_its_own():
+    # Every in-memory store starts as a copy of one empty database (sqlite._empty_database):
+    # what one store writes, no other store sees, and the next store still starts empty.
+    clock = ManualClock()
+    first, second = SQLiteSessionStore(clock), SQLiteSessionStore(clock)
+    try:
+        session_id, _ = first.create("alice", data={"cart": ["tea"]})
+        assert second.get(session_id) is None and second.list_for_user("alice") == []
+        third = SQLiteSessionStore(clock)
+        assert third.list_for_user("alice") == []
+        third.close()
+        rotated_id, _ = first.rotate(session_id, user_id="alice")  # the schema's newest column, rotated, is there
+        assert first.get(rotated_id).data == {"cart": ["tea"]}
+    finally:
+        first.close()
+        second.close()
+
+
 # --- rotate(): a session moves to a new ID, and nothing written to it is lost ---
 
 

@@ -13,7 +13,7 @@ Matching requests to rules is unchanged.
 
 from __future__ import annotations
 
-import threading
+from functools import cached_property
 from typing import Any, Callable, Mapping
 
 from werkzeug.routing import Rule
@@ -22,9 +22,9 @@ from werkzeug.routing.rules import RulePart
 
 # What compile() parsed, by everything the parse depends on: parts, trace and each variable's
 # converter (its name and arguments, so every rule gets converters bound to its own map).
+# No lock: two threads that parse the same rule at once store the same parse.
 _Parsed = tuple[list[RulePart], list[tuple[bool, str]], dict[str, tuple[str, tuple, dict]]]
 _parsed: dict[tuple, _Parsed] = {}
-_parsed_lock = threading.Lock()
 
 
 class LazilyBuiltRule(Rule):
@@ -36,22 +36,28 @@ class LazilyBuiltRule(Rule):
             self.host,
             self.map.host_matching,
             self.merge_slashes,
-            tuple(sorted(self.map.converters.items())),
+            tuple(self.map.converters.items()),  # in the map's order: another order only misses
         )
-        with _parsed_lock:
-            parsed = _parsed.get(key)
+        parsed = _parsed.get(key)
         if parsed is None:
             self._converter_specs: dict[str, tuple[str, tuple, dict]] = {}
             super().compile()  # calls get_converter below for every variable
-            with _parsed_lock:
-                _parsed[key] = (list(self._parts), list(self._trace), dict(self._converter_specs))
+            del self.__dict__["_build"], self.__dict__["_build_unknown"]  # the properties below, then
+            _parsed[key] = (list(self._parts), list(self._trace), dict(self._converter_specs))
             return
         parts, trace, specs = parsed
         self._parts, self._trace = list(parts), list(trace)
         self._converters = {name: Rule.get_converter(self, name, *spec) for name, spec in specs.items()}
         self.arguments.update(specs)
-        self._build = self._compile_builder(False).__get__(self, None)
-        self._build_unknown = self._compile_builder(True).__get__(self, None)
+
+    # URL builders are written on first use (url_for), not as the rule is added.
+    @cached_property
+    def _build(self) -> Callable[..., tuple[str, str]]:
+        return Rule._compile_builder(self, False).__get__(self, None)
+
+    @cached_property
+    def _build_unknown(self) -> Callable[..., tuple[str, str]]:
+        return Rule._compile_builder(self, True).__get__(self, None)
 
     def get_converter(
         self, variable_name: str, converter_name: str, args: tuple[Any, ...], kwargs: Mapping[str, Any]
@@ -60,12 +66,8 @@ class LazilyBuiltRule(Rule):
         return super().get_converter(variable_name, converter_name, args, kwargs)
 
     def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
-        compiled: Callable[..., tuple[str, str]] | None = None
+        return _not_built  # werkzeug's compile() asks for both builders; compile() drops them again
 
-        def build(rule: Rule, *args: Any, **kwargs: Any) -> tuple[str, str]:
-            nonlocal compiled
-            if compiled is None:  # two threads may both compile it: the same code, so either will do
-                compiled = Rule._compile_builder(rule, append_unknown).__get__(rule, None)
-            return compiled(*args, **kwargs)
 
-        return build
+def _not_built(rule: Rule, *args: Any, **kwargs: Any) -> tuple[str, str]:
+    raise AssertionError("LazilyBuiltRule.compile() keeps no builder: _build is a cached_property")

@@ -13,6 +13,8 @@ import json
 import sqlite3
 import threading
 import weakref
+from contextlib import closing
+from functools import cache
 from typing import Callable
 
 from demo_server.sessions.stores.base import Clock, ExpiryPolicy, Session, SessionStore
@@ -46,6 +48,9 @@ class SQLiteSessionStore(SessionStore):
         # Close the connection when the store is garbage-collected, not at some later GC of the connection.
         self._closer = weakref.finalize(self, self._db.close)
         with self._lock:
+            if path == ":memory:" and hasattr(self._db, "deserialize"):  # (SQLite may be built without it)
+                self._db.deserialize(_empty_database())  # SCHEMA, made once per process
+                return
             if path != ":memory:":
                 # Readers do not block the writer, and commits need no fsync of
                 # the whole file: sessions are cheap to lose in a crash, a demo's are.
@@ -145,6 +150,15 @@ def _row(record: Session) -> tuple:
 def _record(row: tuple) -> Session:
     id_hash, user_id, created_at, last_seen, expires_at, device, data, rotated = row
     return Session(id_hash, user_id, created_at, last_seen, expires_at, device, json.loads(data), bool(rotated))
+
+
+@cache
+def _empty_database() -> bytes:
+    """An in-memory database with SCHEMA and no rows, as bytes: copying it is quicker than
+    running SCHEMA again, for the store of every app."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.executescript(SCHEMA)
+        return db.serialize()
 
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:
