@@ -160,3 +160,15 @@ course.cli.run()
     lines = process.stdout.splitlines()
     assert lines[0] == f"course grade: {tmp_path / 'missing'} is not a folder"
     assert lines[1:] == (["thread finished", "exit handler ran"] if thread else ["exit handler ran"])
+
+
+def test_the_command_starts_without_the_notebook_machinery():
+    # `course grade` starts its workers before it imports what only they need, and `course
+    # audit` or `course --help` never pay for nbformat, jupyter_client or the checks.
+    probe = (
+        "import sys, course.cli, course.grading.grade_command; "
+        "print(sorted(m for m in ('nbformat', 'jupyter_client', 'nbclient', 'course.checks', 'demo_server') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -7,6 +7,7 @@ import json
 import tempfile
 import threading
 import time
+from collections import deque
 from pathlib import Path
 
 import nbformat
@@ -135,6 +136,31 @@ def test_only_the_handed_in_lessons_checks_are_loaded(tmp_path):
     assert grading.load_lessons(SOLUTIONS_DIR, []) == []
 
 
+def test_the_workers_start_before_the_notebooks_are_read_and_unused_ones_are_closed(tmp_path, monkeypatch):
+    steps: list[str] = []
+
+    class Worker:
+        def close(self) -> None:
+            steps.append("closed")
+
+    def start_workers(count, mode, run, lessons):
+        steps.append(f"{count} started for {','.join(lessons)}")
+        return deque(Worker() for _ in range(count))
+
+    def load_lessons(solutions_dir, only):
+        steps.append("lessons read")
+        raise KeyboardInterrupt  # the instructor stops the run here
+
+    monkeypatch.setattr(grading, "start_workers", start_workers)
+    monkeypatch.setattr(grading, "load_lessons", load_lessons)
+    for name in ("ada", "grace", "alan"):
+        (tmp_path / "submissions" / name).mkdir(parents=True)
+        (tmp_path / "submissions" / name / "00-start-here-exercises.ipynb").write_text("{}")
+    with pytest.raises(KeyboardInterrupt):
+        grading.grade(tmp_path / "submissions", csv_path=tmp_path / "g.csv", md_path=tmp_path / "r.md", jobs=2)
+    assert steps == ["2 started for 00", "lessons read", "closed", "closed"]
+
+
 def test_grading_lesson_06_without_a_chromium_says_so_before_grading(tmp_path, monkeypatch):
     from course.lessons.browser import chromium
 
@@ -180,8 +206,8 @@ def test_without_bubblewrap_grading_warns_and_still_kills_what_a_learner_started
 
 def test_a_looping_notebook_yields_the_cpu_and_its_place_to_the_next_notebook():
     from course.grading import kernels
+    from course.grading.job import Job
     from course.grading.supervisor import run_jobs
-    from course.grading.worker import Job
 
     if not kernels.CAN_RESTORE_PRIORITY:
         pytest.skip("needs a grader that can put a kernel's priority back (root, or RLIMIT_NICE of 20)")
@@ -237,9 +263,10 @@ def test_a_hung_answer_costs_one_time_limit_and_is_not_called_again():
 def test_a_grading_kernel_starts_without_a_debugger_and_no_spare_follows_the_last_notebook():
     import asyncio
 
+    from course.grading.job import Job
     from course.grading.kernels import KernelPool
     from course.grading.sandbox import choose
-    from course.grading.worker import Checker, Job
+    from course.grading.worker import Checker
 
     solution_path = SOLUTIONS_DIR / "00-start-here.ipynb"
     text = nbformat.writes(cb.complete(nbformat.read(solution_path, as_version=4)))

@@ -7,12 +7,15 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from course.grading.check_session import CheckSession
 from course.grading.report import NotebookStatus
 from course.layout import EXERCISES_DIR, SOLUTIONS_DIR, lesson_number, template_for
 from course.outcome import Outcome
 from course.terminal import Terminal, bar
+
+if TYPE_CHECKING:
+    from course.grading.check_session import CheckSession
 
 DEFAULT_CELL_TIMEOUT = 10.0
 # `make check` sets this, so the advice printed names the command the learner typed.
@@ -52,6 +55,8 @@ def report_notebook(
     again = notebook if named else None
     own_session = session is None
     if own_session:
+        from course.grading.check_session import CheckSession  # jupyter_client: only to check
+
         session = CheckSession([lesson_number(notebook.name) or ""], notebooks=1)
     try:
         solution = template_for(notebook, solutions_dir)
@@ -117,6 +122,8 @@ def run_check(
             terminal.say(f"No such notebook: {notebook}")
             return 2
     # The first kernel boots while the notebooks are looked over.
+    from course.grading.check_session import CheckSession  # jupyter_client: only to check
+
     session = CheckSession([lesson_number(n.name) or "" for n in notebooks], notebooks=len(notebooks))
     try:
         for notebook in notebooks:

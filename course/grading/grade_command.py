@@ -15,20 +15,18 @@ import io
 import json
 import secrets
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
-from course.checks import exercises_for
-from course.exercise_format import exercise_ids, make_exercise
+# Nothing here imports nbformat, nbclient, jupyter_client or the checks as the command starts:
+# the workers are started first, and those imports happen while they boot.
 from course.grading import outputs, sandbox
+from course.grading.job import Job
 from course.grading.outputs import csv_cell, markdown_text, printable
-from course.grading.report import NotebookReport, NotebookStatus
-from course.grading.score import zero_outcomes
+from course.grading.report import NotebookReport, NotebookStatus, zero_outcomes
 from course.grading.submissions import Learner, collect, handed_in_names, learner_folders
-from course.grading.supervisor import run_jobs
-from course.grading.worker import Job
+from course.grading.supervisor import WorkerProcess, close_workers, run_jobs, start_workers
 from course.layout import SOLUTIONS_DIR, exercise_name, hidden_tests_for, solution_notebooks, uses_the_browser
 from course.outcome import Outcome
 from course.terminal import Terminal, bar
@@ -53,6 +51,8 @@ class Lesson:
         start (load_exercises_meanwhile), and waits for it only where it needs them."""
         with self._loading:
             if self._exercises is None:
+                from course.checks import exercises_for
+
                 self._exercises = exercises_for(self.exercise_ids)
             return self._exercises
 
@@ -67,6 +67,10 @@ class LearnerResult:
 
 
 def load_lessons(solutions_dir: Path, only: list[str] | None) -> list[Lesson]:
+    import nbformat
+
+    from course.exercise_format import exercise_ids, make_exercise
+
     lessons = []
     for solution in solution_notebooks(solutions_dir):
         if only is not None and solution.name[:2] not in only:
@@ -83,11 +87,11 @@ def load_exercises_meanwhile(lessons: list[Lesson]) -> threading.Thread:
     return loader
 
 
-def _require_a_browser_for(lessons: list[Lesson]) -> None:
+def _require_a_browser_for(solutions: list[Path]) -> None:
     """Lesson 06's checks attack the learner's app in Chromium: without one every learner would
     score 0, so say so before grading anything. A kernel finds the system's Chromium, or the one
     `make browser` downloaded (sandbox.playwright_browsers), nothing else."""
-    needing = [lesson.solution.name[:2] for lesson in lessons if uses_the_browser(lesson.solution)]
+    needing = [solution.name[:2] for solution in solutions if uses_the_browser(solution)]
     if not needing:
         return
     from course.lessons.browser.chromium import system_candidates
@@ -133,17 +137,49 @@ def grade(
             )
     # By default grade the lessons someone handed in, not every lesson of the course (and load
     # only their checks: importing them all costs about a second before the first notebook).
-    lessons = load_lessons(solutions_dir, lessons_wanted or sorted(handed_in_names(learners)))
-    if not lessons:
+    numbers = lessons_wanted or sorted(handed_in_names(learners))
+    graded = [solution for solution in solution_notebooks(solutions_dir) if solution.name[:2] in numbers]
+    if not graded:
         raise ValueError(
             "no submitted notebook has the name of a course exercise notebook "
             f"({', '.join(exercise_name(p.name) for p in solution_notebooks(solutions_dir))})"
         )
-    _require_a_browser_for(lessons)
+    _require_a_browser_for(graded)
     choice = sandbox.choose(sandbox_wanted)
     if choice.warning:
         terminal.say(choice.warning)
+    # The workers start first: each boots (its imports, its first kernel) while this process
+    # reads the lessons and the notebooks, instead of after.
+    booting = tuple(solution.name[:2] for solution in graded)
+    workers = start_workers(min(jobs, len(learners) * len(booting)), choice.mode, run_id, booting)
+    try:
+        lessons = load_lessons(solutions_dir, numbers)
+        results = _grade_lessons(learners, lessons, workers, choice, run_id, jobs, cell_timeout, terminal)
+    finally:
+        close_workers(workers)  # those no notebook needed
 
+    ordered = [results[learner.name] for learner in learners]
+    exercise_columns = [ex for lesson in lessons for ex in lesson.exercises]
+    outputs.write_atomically(csv_path, csv_text(ordered, exercise_columns))
+    outputs.write_atomically(md_path, markdown_report(ordered, exercise_columns))
+    for learner in learners:
+        write_results_json(learner, results[learner.name], terminal)
+    return ordered
+
+
+def _grade_lessons(
+    learners: list[Learner],
+    lessons: list[Lesson],
+    workers: deque[WorkerProcess],
+    choice: sandbox.Choice,
+    run_id: str,
+    jobs: int,
+    cell_timeout: float,
+    terminal: Terminal,
+) -> dict[str, LearnerResult]:
+    """Every learner's report on every lesson: read all the notebooks, then check them in ``workers``
+    (started already) and the workers run_jobs adds."""
+    loader = load_exercises_meanwhile(lessons)
     # Read everything before any learner code runs.
     for learner in learners:
         collect(learner, [lesson.solution.name for lesson in lessons])
@@ -177,23 +213,16 @@ def grade(
         done[0] += 1
         terminal.progress(f"Grading {bar(done[0], total)}")
 
-    loader = load_exercises_meanwhile(lessons)
     try:
-        run_jobs(pending, workers=jobs, sandbox=choice.mode, run=run_id, on_report=on_report)
+        run_jobs(pending, workers=jobs, sandbox=choice.mode, run=run_id, on_report=on_report, started=workers)
         loader.join()
     finally:
         # Nothing a learner started outlives the run (the sandboxes see to it; this makes sure).
+        close_workers(workers)
         sandbox.kill_the_run(run_id)
         sandbox.sweep_sandbox_uids()
     terminal.clear_progress()
-
-    ordered = [results[learner.name] for learner in learners]
-    exercise_columns = [ex for lesson in lessons for ex in lesson.exercises]
-    outputs.write_atomically(csv_path, csv_text(ordered, exercise_columns))
-    outputs.write_atomically(md_path, markdown_report(ordered, exercise_columns))
-    for learner in learners:
-        write_results_json(learner, results[learner.name], terminal)
-    return ordered
+    return results
 
 
 def csv_text(results: list[LearnerResult], exercises: list) -> str:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from course.outcome import Outcome
+
+if TYPE_CHECKING:
+    from course.checks import Exercise
 
 
 class ReportError(ValueError):
@@ -122,3 +125,11 @@ def _outcome(data: dict) -> Outcome:
         return Outcome(data.get("status"))
     except ValueError:
         raise ReportError(f"not an outcome: {data.get('status')!r}") from None
+
+
+def zero_outcomes(exercises: list[Exercise], status: Outcome, message: str) -> list[ExerciseOutcome]:
+    """Every exercise scores 0 for one reason (a missing, unreadable or timed-out notebook)."""
+    return [
+        ExerciseOutcome(ex.id, ex.title, ex.points, 0, status, message, ex.hint, [TestOutcome(ex.id, status, message)])
+        for ex in exercises
+    ]

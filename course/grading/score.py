@@ -90,14 +90,6 @@ def outcomes(exercises: list[Exercise], evidence: Evidence, *, with_hidden: bool
     return results
 
 
-def zero_outcomes(exercises: list[Exercise], status: Outcome, message: str) -> list[ExerciseOutcome]:
-    """Every exercise scores 0 for one reason (a missing, unreadable or timed-out notebook)."""
-    return [
-        ExerciseOutcome(ex.id, ex.title, ex.points, 0, status, message, ex.hint, [TestOutcome(ex.id, status, message)])
-        for ex in exercises
-    ]
-
-
 def _tampering_by_exercise(exercises: list[Exercise], evidence: Evidence) -> dict[str, list[str]]:
     """exercise id -> why its verdicts cannot be trusted (each reason taints every exercise
     whose check or hidden tests ran at or after the cell where it was seen)."""

@@ -20,8 +20,8 @@ import time
 from collections import deque
 from typing import Callable, Iterable
 
+from course.grading.job import Job
 from course.grading.report import NotebookReport, NotebookStatus, ReportError
-from course.grading.worker import Job
 
 STDERR_LINES_KEPT = 20
 
@@ -137,6 +137,22 @@ class WorkerProcess:
         return text[-300:] or "no output"
 
 
+def start_workers(count: int, sandbox: str, run: str, lessons: tuple[str, ...]) -> deque[WorkerProcess]:
+    """``count`` workers started now, for run_jobs(started=...): each boots (its imports, its first
+    kernel) while the grader still reads the notebooks."""
+    return deque(WorkerProcess(sandbox, run, lessons) for _ in range(count))
+
+
+def close_workers(workers: deque[WorkerProcess]) -> None:
+    """Close the workers no slot took (each cleans up its kernels and exits)."""
+    while True:
+        try:
+            worker = workers.popleft()
+        except IndexError:
+            return
+        worker.close()
+
+
 def run_jobs(
     jobs: Iterable[Job],
     *,
@@ -145,6 +161,7 @@ def run_jobs(
     run: str = "",
     on_report: Callable[[Job, NotebookReport], None],
     on_progress: Callable[[Job, int, int], None] | None = None,
+    started: deque[WorkerProcess] | None = None,
 ) -> None:
     """Check every job, ``workers`` notebooks at once.
 
@@ -152,7 +169,8 @@ def run_jobs(
     likely: it now uses only CPU nobody else wants) gives up its place while that cell runs,
     and another worker process takes the next notebook: a loop costs its own time limit, not
     a slot's. So there are up to twice ``workers`` worker processes, never more than
-    ``workers`` of them busy with notebooks that use the CPU."""
+    ``workers`` of them busy with notebooks that use the CPU. ``started``: workers started
+    already (start_workers), taken before any new one is started."""
     pending: queue.Queue[Job] = queue.Queue()
     lessons: set[str] = set()
     for job in jobs:
@@ -183,7 +201,7 @@ def run_jobs(
 
                 try:
                     if worker is None:
-                        worker = WorkerProcess(sandbox, run, tuple(sorted(lessons)))
+                        worker = _take(started) or WorkerProcess(sandbox, run, tuple(sorted(lessons)))
                     progress = (lambda done, total, job=job: on_progress(job, done, total)) if on_progress else None
                     try:
                         report = worker.run(job, progress, stuck)
@@ -206,6 +224,13 @@ def run_jobs(
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def _take(workers: deque[WorkerProcess] | None) -> WorkerProcess | None:
+    try:
+        return workers.popleft() if workers else None
+    except IndexError:  # another slot took the last one
+        return None
 
 
 def _now() -> float:

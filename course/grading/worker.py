@@ -21,7 +21,6 @@ import os
 import signal
 import sys
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -32,51 +31,17 @@ from course.exercise_format import NotebookFormatError, exercise_ids, make_exerc
 from course.grading import verdicts
 from course.grading.assemble import GRADER, LEARNER_ROLES, assemble, grader_cell, role_of, template_from_learner
 from course.grading.execute import execute, in_kernel_limit
+from course.grading.job import Job
 from course.grading.kernels import KernelPool, KernelStartError
 from course.grading.learner_notebook import UnreadableNotebook, parse_notebook
-from course.grading.report import NotebookReport, NotebookStatus
+from course.grading.report import NotebookReport, NotebookStatus, zero_outcomes
 from course.grading.sandbox import choose
 from course.grading.scan import scan_cells
-from course.grading.score import Evidence, outcomes, zero_outcomes
+from course.grading.score import Evidence, outcomes
 from course.layout import lesson_number
 from course.outcome import Outcome
 
 PR_SET_PDEATHSIG = 1
-# Kernel start-up, the server, imports: what a notebook needs beyond its cells.
-BASE_SECONDS = 30.0
-UNREADABLE_NOTEBOOK_CELLS = 20
-
-
-@dataclass
-class Job:
-    """One notebook to check: its text, and the course files to check it against."""
-
-    id: int
-    notebook_name: str
-    notebook_text: str
-    solution: str | None  # the solution notebook (None: only the registered checks)
-    hidden: str | None  # the hidden tests (grading only)
-    lesson: str
-    cell_timeout: float
-    # Start a kernel for the next notebook while this one runs; False when none will follow
-    # (a kernel started for nothing costs about 0.6 s of CPU that the last notebooks need).
-    spare_after: bool = True
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> Job:
-        return cls(**{key: data[key] for key in cls.__dataclass_fields__})
-
-    def hard_limit(self) -> float:
-        """Seconds the whole notebook may take: every cell its limit (a hidden-tests cell follows each check)."""
-        try:
-            cells = json.loads(self.notebook_text)["cells"]
-            code_cells = sum(1 for cell in cells if cell.get("cell_type") == "code")
-        except (ValueError, KeyError, TypeError, AttributeError):
-            code_cells = UNREADABLE_NOTEBOOK_CELLS  # the worker will say what is wrong with it
-        return BASE_SECONDS + self.cell_timeout * max(code_cells, 1) * 2
 
 
 class Checker:
