@@ -145,11 +145,7 @@ def start_workers(count: int, sandbox: str, run: str, lessons: tuple[str, ...]) 
 
 def close_workers(workers: deque[WorkerProcess]) -> None:
     """Close the workers no slot took (each cleans up its kernels and exits)."""
-    while True:
-        try:
-            worker = workers.popleft()
-        except IndexError:
-            return
+    while (worker := _take(workers)) is not None:
         worker.close()
 
 
