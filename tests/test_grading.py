@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -304,3 +306,75 @@ def test_a_grading_kernel_starts_without_a_debugger_and_no_spare_follows_the_las
     for report in reports:
         assert [o.status for o in report.exercises] == [Outcome.PASS] * 3, report
     assert spares == [1, 0], "a spare kernel after the first notebook, none after the last"
+
+
+def test_course_check_launches_its_kernel_before_it_imports_jupyter_client_and_runs_in_it(tmp_path):
+    # check_command.open_session: the kernel boots while the command loads jupyter_client; the
+    # pool then adopts that very process (no second kernel) and the notebook runs in it.
+    probe = """
+import sys
+from pathlib import Path
+from course.grading import check_command, kernel_sandboxes
+real, seen = kernel_sandboxes.launch_now, []
+def spy(*args, **kwargs):
+    seen.append("jupyter_client" in sys.modules)
+    seen.append(real(*args, **kwargs))
+    return seen[-1]
+kernel_sandboxes.launch_now = spy
+session = check_command.open_session(["00"], notebooks=1)
+try:
+    kernel = session.loop.run_until_complete(session.pool.take())
+    print(seen[0], kernel.km.provisioner.process is seen[1].process, kernel.sandbox is seen[1].sandbox)
+    session.loop.run_until_complete(kernel.discard())
+finally:
+    session.close()
+print("gone", seen[1].process.poll() is not None, not seen[1].sandbox.connection_file.exists())
+"""
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["False", "True", "True", "gone", "True", "True"], result.stdout
+
+
+def test_a_launched_kernel_no_pool_adopts_is_killed_and_its_sandbox_removed():
+    import asyncio
+
+    from course.grading.kernel_sandboxes import launch_now
+    from course.grading.kernels import KernelPool
+    from course.grading.sandbox import choose
+
+    choice = choose("auto")
+    launched = launch_now(choice.mode, ("00",))
+    asyncio.run(KernelPool(choice, spares=0, lessons=("00",), launched=launched).close())
+    assert launched.process.poll() is not None, "the launched kernel outlived its pool"
+    assert not launched.sandbox.connection_file.exists(), "its sandbox folder is still there"
+
+
+def test_without_bubblewrap_too_a_launched_kernel_is_adopted_and_runs_code():
+    # The fallback kernel reads its connection file from disk as it starts: the manager that
+    # adopts it must not write that file again meanwhile.
+    import asyncio
+
+    from course.grading.kernel_sandboxes import launch_now
+    from course.grading.kernels import KernelPool
+    from course.grading.sandbox import Mode, choose
+
+    choice = choose("fallback")
+    launched = launch_now(Mode.FALLBACK, ("00",))
+    written = launched.sandbox.connection_file.stat().st_mtime_ns
+
+    async def run() -> str:
+        pool = KernelPool(choice, spares=0, lessons=("00",), launched=launched)
+        try:
+            await pool.spawn(1)
+            kernel = await pool.take()
+            assert launched.sandbox.connection_file.stat().st_mtime_ns == written, "the connection file was rewritten"
+            reply = await kernel.kc.execute_interactive("print(6 * 7)", timeout=30, output_hook=out.append)
+            pool.discard(kernel)
+            return reply["content"]["status"]
+        finally:
+            await pool.close()
+
+    out: list = []
+    assert asyncio.run(run()) == "ok"
+    assert [m["content"]["text"] for m in out if m["msg_type"] == "stream"] == ["42\n"]
+    assert not launched.sandbox.connection_file.exists()  # removed with the sandbox

@@ -40,6 +40,22 @@ def check_command(hint: int = 0, notebook: Path | None = None) -> str:
     return command + named + (f" --hint {hint}" if hint else "")
 
 
+def open_session(lessons: list[str], notebooks: int) -> CheckSession:
+    """A check session whose first kernel is launched before jupyter_client is imported: the
+    kernel boots (most of a second) while this process loads jupyter_client (about 0.15 s)."""
+    from course.grading.kernel_sandboxes import launch_now
+    from course.grading.sandbox import choose
+
+    choice = choose("auto")
+    launched = launch_now(choice.mode, tuple(lessons))
+    try:
+        from course.grading.check_session import CheckSession
+    except BaseException:
+        launched.discard()
+        raise
+    return CheckSession(lessons, notebooks, choice, launched)  # which owns the kernel from here
+
+
 def report_notebook(
     notebook: Path,
     *,
@@ -55,9 +71,7 @@ def report_notebook(
     again = notebook if named else None
     own_session = session is None
     if own_session:
-        from course.grading.check_session import CheckSession  # jupyter_client: only to check
-
-        session = CheckSession([lesson_number(notebook.name) or ""], notebooks=1)
+        session = open_session([lesson_number(notebook.name) or ""], notebooks=1)
     try:
         solution = template_for(notebook, solutions_dir)
         terminal.progress(f"Checking {notebook.name} ...")
@@ -122,9 +136,7 @@ def run_check(
             terminal.say(f"No such notebook: {notebook}")
             return 2
     # The first kernel boots while the notebooks are looked over.
-    from course.grading.check_session import CheckSession  # jupyter_client: only to check
-
-    session = CheckSession([lesson_number(n.name) or "" for n in notebooks], notebooks=len(notebooks))
+    session = open_session([lesson_number(n.name) or "" for n in notebooks], notebooks=len(notebooks))
     try:
         for notebook in notebooks:
             try:

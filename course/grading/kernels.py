@@ -1,9 +1,7 @@
 """Learner kernels in sandboxes, and a small pool of them started ahead of need.
 
 The checker (nbclient and jupyter_client) stays outside; only the kernel runs in
-the sandbox, and they talk over ZMQ ipc sockets. The kernel's command line is
-built here, never read from a kernelspec file (a learner who could write one
-could have started every later kernel with ``python -O``, which strips asserts).
+the sandbox (course.grading.kernel_sandboxes), and they talk over ZMQ ipc sockets.
 A kernel serves one notebook and is then discarded with its sandbox; a timed-out
 or dead kernel is replaced by a fresh one from the pool.
 """
@@ -11,62 +9,27 @@ or dead kernel is replaced by a fresh one from the pool.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import select
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from collections import deque
-from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
-from course.grading.sandbox import (
-    INSIDE_SOCKETS,
-    BubblewrapArgs,
-    Choice,
-    Limits,
-    Mode,
-    UidLease,
-    fallback_preexec,
-    fallback_prefix,
-    fallback_runs_as_root,
-    is_alive,
-    kernel_env,
-    seccomp_refusing_user_namespaces,
+from course.grading.kernel_sandboxes import (
+    PR_SET_CHILD_SUBREAPER,
+    BubblewrapSandbox,
+    FallbackSandbox,
+    KernelSandbox,
+    KernelStartError,
+    Launched,
+    fallback_uses_own_uids,
+    kernel_command,
 )
+from course.grading.sandbox import Choice, Limits, Mode, kernel_env
 
 READY_SECONDS = 60.0
-# Run as the kernel starts, before any learner code: the checks take their own references
-# then, and the notebook's imports are already done when it runs.
-PRELOAD = "import course.checks as _course_checks; _course_checks.preload({lessons!r}); del _course_checks"
-PR_SET_CHILD_SUBREAPER = 36
-
-
-class KernelStartError(RuntimeError):
-    """A sandboxed kernel did not come up (the message says what it printed)."""
-
-
-def kernel_command(connection_file: str, lessons: tuple[str, ...] | None = None) -> list[str]:
-    """The kernel's command line (``lessons``: whose checks it loads as it starts; None: all)."""
-    lessons = None if lessons is None else [lesson for lesson in lessons if lesson.isdigit() and len(lesson) == 2]
-    return [
-        sys.executable,
-        "-m",
-        "course.grading.kernel_launcher",
-        "-f",
-        connection_file,
-        "--HistoryManager.hist_file=:memory:",
-        f"--IPKernelApp.exec_lines={PRELOAD.format(lessons=lessons)}",
-        "--IPKernelApp.quiet=True",
-    ]
-
-
 DEMOTED_NICENESS = 19
 
 
@@ -87,212 +50,24 @@ def _can_restore_priority() -> bool:
 CAN_RESTORE_PRIORITY = _can_restore_priority()
 
 
-class KernelSandbox:
-    """One kernel's sandbox: how to launch it and how to clean up after it."""
-
-    mode: Mode
-    connection_file: Path  # where the checker writes the connection file
-    inside_ip: str  # the ipc socket path prefix the kernel binds
-
-    def command(self, kernel_cmd: list[str]) -> list[str]:
-        raise NotImplementedError
-
-    def popen_kwargs(self) -> dict:
-        raise NotImplementedError
-
-    def launched(self, process) -> str:
-        """After the spawn: the socket path prefix the checker connects to."""
-        raise NotImplementedError
-
-    def connection_file_written(self) -> None:
-        pass
-
-    def stderr_tail(self) -> str:
-        self._stderr.seek(0, os.SEEK_END)
-        size = self._stderr.tell()
-        self._stderr.seek(max(0, size - 2000))
-        return self._stderr.read().decode("utf-8", "replace").strip()
-
-    async def gone(self) -> None:
-        """Wait until nothing of this sandbox runs any more."""
-
-    def process_group(self) -> int | None:
-        """The process group the kernel (and what it starts) runs in, or None if unknown."""
-        return None
-
-    def close(self) -> None:
-        raise NotImplementedError
-
-
-class BubblewrapSandbox(KernelSandbox):
-    """Everything the kernel writes lives on the sandbox's own /tmp; only the connection file
-    goes in (as a copy); the checker reaches the sockets through /proc/<pid>/root."""
-
-    mode = Mode.BUBBLEWRAP
-
-    def __init__(self, limits: Limits, run: str = "") -> None:
-        self.limits = limits
-        self.run = run
-        self.lease = UidLease.take() if os.geteuid() == 0 else None
-        self.private = Path(tempfile.mkdtemp(prefix="course-kernel-"))  # 0700: the connection file only
-        self.connection_file = self.private / "kernel.json"
-        self.inside_ip = str(INSIDE_SOCKETS / "k")
-        self._stderr = tempfile.TemporaryFile()
-        self._fds: list[int] = []
-        self._info_read: int | None = None
-        self.init_pid: int | None = None
-
-    def command(self, kernel_cmd: list[str]) -> list[str]:
-        inside_connection = INSIDE_SOCKETS / "kernel.json"
-        connection = os.memfd_create("kernel.json", 0)
-        os.write(connection, self.connection_file.read_bytes())
-        os.lseek(connection, 0, os.SEEK_SET)
-        self._info_read, info_write = os.pipe()
-        self._fds = [connection, info_write]
-        seccomp_fd = None
-        program = seccomp_refusing_user_namespaces()
-        if program is not None:
-            seccomp_fd, seccomp_write = os.pipe()
-            os.write(seccomp_write, program)
-            os.close(seccomp_write)
-            self._fds.append(seccomp_fd)
-        args = BubblewrapArgs(
-            uid=self.lease.uid if self.lease else None,
-            limits=self.limits,
-            files={inside_connection: connection},
-            info_fd=info_write,
-            seccomp_fd=seccomp_fd,
-            run=self.run,
-        )
-        kernel_cmd = list(kernel_cmd)
-        kernel_cmd[kernel_cmd.index("-f") + 1] = str(inside_connection)
-        return args.argv() + kernel_cmd
-
-    def popen_kwargs(self) -> dict:
-        # bwrap itself gets a clean environment too: its monitor process is visible inside.
-        return {
-            "pass_fds": tuple(self._fds),
-            "stdout": subprocess.DEVNULL,
-            "stderr": self._stderr.fileno(),
-            "env": kernel_env("/tmp", None, self.run),
-        }
-
-    def launched(self, process) -> str:
-        for fd in self._fds:
-            os.close(fd)
-        self._fds = []
-        info = _read_json_object(self._info_read, seconds=20)
-        os.close(self._info_read)
-        self._info_read = None
-        if not info or "child-pid" not in info:
-            process.wait(timeout=5)
-            raise KernelStartError(f"bubblewrap did not start the kernel: {self.stderr_tail() or 'no output'}")
-        self.init_pid = int(info["child-pid"])
-        return f"/proc/{self.init_pid}/root{INSIDE_SOCKETS}/k"
-
-    def process_group(self) -> int | None:
-        return self.init_pid  # bwrap --new-session: the sandbox's PID 1 leads the group
-
-    async def gone(self) -> None:
-        # The sandbox's PID 1 exits only once every process in its namespace has.
-        deadline = time.monotonic() + 10
-        while self.init_pid and is_alive(self.init_pid) and time.monotonic() < deadline:
-            await asyncio.sleep(0.005)
-
-    def close(self) -> None:
-        for fd in self._fds:
-            os.close(fd)
-        self._fds = []
-        if self.lease:
-            self.lease.release()
-        self._stderr.close()
-        shutil.rmtree(self.private, ignore_errors=True)
-
-
-class FallbackSandbox(KernelSandbox):
-    """No bubblewrap: a private work folder, the limits, and (as root) a uid of its own."""
-
-    mode = Mode.FALLBACK
-
-    def __init__(self, limits: Limits, run: str = "") -> None:
-        self.limits = limits
-        self.run = run
-        self.lease = UidLease.take() if fallback_uses_own_uids() else None
-        self.root = Path(tempfile.mkdtemp(prefix="course-kernel-"))
-        self.work = self.root / "work"
-        self.home = self.work / ".home"
-        sockets = self.work / ".kernel"
-        for folder in (self.work, self.home, sockets):
-            folder.mkdir(mode=0o700)
-            if self.lease:
-                os.chown(folder, self.lease.uid, self.lease.uid)
-        if self.lease:
-            self.root.chmod(0o711)  # the sandbox uid may pass through to its own folder
-        self.connection_file = sockets / "kernel.json"
-        self.inside_ip = str(sockets / "k")
-        self._stderr = tempfile.TemporaryFile()
-        self.pid: int | None = None
-
-    def connection_file_written(self) -> None:
-        if self.lease:
-            os.chown(self.connection_file, self.lease.uid, self.lease.uid)
-
-    def command(self, kernel_cmd: list[str]) -> list[str]:
-        return fallback_prefix(self.lease.uid if self.lease else None, self.limits) + list(kernel_cmd)
-
-    def popen_kwargs(self) -> dict:
-        kwargs = {
-            "cwd": str(self.work),
-            "stdout": subprocess.DEVNULL,
-            "stderr": self._stderr.fileno(),
-            "env": kernel_env(str(self.home), os.getpid(), self.run),
-        }
-        preexec = fallback_preexec(self.lease.uid if self.lease else None, self.limits)
-        if preexec:
-            kwargs["preexec_fn"] = preexec
-        return kwargs
-
-    def launched(self, process) -> str:
-        self.pid = process.pid
-        _fallback_kernels.add(process.pid)
-        return self.inside_ip
-
-    def process_group(self) -> int | None:
-        try:
-            group = os.getpgid(self.pid) if self.pid else None
-        except OSError:
-            return None
-        return group if group is not None and group != os.getpgrp() else None  # never the grader's own
-
-    async def gone(self) -> None:
-        _fallback_kernels.discard(self.pid)
-        if self.lease:
-            await asyncio.to_thread(self.lease.release)  # kill -1 as the kernel's uid, until none is left
-        else:
-            await asyncio.to_thread(kill_orphans, set(_fallback_kernels))
-
-    def close(self) -> None:
-        _fallback_kernels.discard(self.pid)
-        if self.lease:
-            self.lease.release()
-        self._stderr.close()
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
-def fallback_uses_own_uids() -> bool:
-    return os.geteuid() == 0 and not fallback_runs_as_root()
-
-
-# The fallback kernels this process runs now (a non-root fallback must not kill them as orphans).
-_fallback_kernels: set[int] = set()
-
-
 class SandboxedKernelManager(AsyncKernelManager):
     """A KernelManager whose kernel runs in ``sandbox`` and listens on ipc sockets there."""
 
-    def __init__(self, sandbox: KernelSandbox, lessons: tuple[str, ...] | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        sandbox: KernelSandbox,
+        lessons: tuple[str, ...] | None = None,
+        launched: Launched | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(transport="ipc", ip=sandbox.inside_ip, connection_file=str(sandbox.connection_file), **kwargs)
         self.sandbox = sandbox
+        # A kernel kernel_sandboxes.launch_now started already: this manager adopts it instead of
+        # launching one, with the connection file launch_now wrote (the kernel may be reading it).
+        self.launched = launched
+        if launched is not None:
+            self.load_connection_info(launched.connection)
+            self._connection_file_written = True
         self._own_spec = KernelSpec(
             argv=kernel_command("{connection_file}", lessons),
             display_name="Python 3 (course sandbox)",
@@ -311,11 +86,22 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.sandbox.connection_file_written()
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        if self.launched is not None:
+            return list(self.launched.command)
         return self.sandbox.command(super().format_kernel_cmd(extra_arguments))
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
-        kw.update(self.sandbox.popen_kwargs())
-        await super()._async_launch_kernel(kernel_cmd, **kw)
+        if self.launched is not None:
+            # What LocalProvisioner.launch_kernel records of the process it starts, and what
+            # KernelManager does with the connection then (the file already says the same).
+            process, provisioner = self.launched.process, self.provisioner
+            provisioner.process, provisioner.pid = process, process.pid
+            provisioner.pgid = _process_group(process.pid)
+            provisioner.cwd = kw.get("cwd", os.getcwd())
+            self._reconcile_connection_info(provisioner.connection_info)
+        else:
+            kw.update(self.sandbox.popen_kwargs())
+            await super()._async_launch_kernel(kernel_cmd, **kw)
         # The connection file told the kernel where to bind; we connect from outside.
         self.ip = self.sandbox.launched(self.provisioner.process)
 
@@ -323,9 +109,11 @@ class SandboxedKernelManager(AsyncKernelManager):
 class GradingKernel:
     """A started kernel in its sandbox, and its client once it is ready."""
 
-    def __init__(self, sandbox: KernelSandbox, lessons: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self, sandbox: KernelSandbox, lessons: tuple[str, ...] | None = None, launched: Launched | None = None
+    ) -> None:
         self.sandbox = sandbox
-        self.km = SandboxedKernelManager(sandbox, lessons)
+        self.km = SandboxedKernelManager(sandbox, lessons, launched)
         self.kc = None
         self.demoted = False
         self._niceness = 0
@@ -402,8 +190,10 @@ class KernelPool:
         spares: int = 1,
         run: str = "",
         lessons: tuple[str, ...] | None = None,
+        launched: Launched | None = None,
     ) -> None:
         self.choice = choice
+        self._launched = launched  # the first kernel, launched already (kernel_sandboxes.launch_now)
         self.run = run  # marks the kernels' processes (sandbox.kill_the_run)
         self.limits = limits or Limits()
         self.spares = spares
@@ -445,8 +235,12 @@ class KernelPool:
         return await self._until_ready(await self._launch())
 
     async def _launch(self) -> GradingKernel:
-        kind = BubblewrapSandbox if self.choice.mode is Mode.BUBBLEWRAP else FallbackSandbox
-        kernel = GradingKernel(kind(self.limits, self.run), self.lessons)
+        launched, self._launched = self._launched, None
+        if launched is not None:
+            kernel = GradingKernel(launched.sandbox, self.lessons, launched)
+        else:
+            kind = BubblewrapSandbox if self.choice.mode is Mode.BUBBLEWRAP else FallbackSandbox
+            kernel = GradingKernel(kind(self.limits, self.run), self.lessons)
         try:
             await kernel.start()
         except BaseException:
@@ -469,6 +263,9 @@ class KernelPool:
         task.add_done_callback(self._cleanups.discard)
 
     async def close(self) -> None:
+        launched, self._launched = self._launched, None
+        if launched is not None:  # never adopted
+            launched.discard()
         while self._waiting:
             task = self._waiting.popleft()
             try:
@@ -497,46 +294,8 @@ async def _status_from(channel, msg_id: str, timeout: float) -> bool:
     return await _reply_to(channel, msg_id, timeout) is not None
 
 
-def _read_json_object(fd: int, seconds: float) -> dict | None:
-    data = b""
-    deadline = time.monotonic() + seconds
-    while b"}" not in data and (left := deadline - time.monotonic()) > 0:
-        readable, _, _ = select.select([fd], [], [], left)
-        if not readable:
-            break
-        chunk = os.read(fd, 4096)
-        if not chunk:
-            break
-        data += chunk
+def _process_group(pid: int) -> int | None:
     try:
-        return json.loads(data[: data.index(b"}") + 1])
-    except ValueError:
+        return os.getpgid(pid)
+    except OSError:
         return None
-
-
-def kill_orphans(keep: set[int]) -> None:
-    """Kill our children that are not live kernels (a non-root fallback, where escaped learner
-    processes re-parent to us, the child subreaper), until none is left."""
-    me = os.getpid()
-    if not os.path.isdir("/proc"):
-        return  # no subreaper outside Linux either: orphans are init's
-    for _ in range(50):
-        orphans = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) in keep:
-                continue
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            if int(fields[1]) == me and fields[0] != "Z":
-                orphans.append(int(entry))
-        if not orphans:
-            return
-        for pid in orphans:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        time.sleep(0.01)
