@@ -136,6 +136,33 @@ def test_an_impostor_dict_is_refused(capsys):
     assert "returned a dict subclass (AnyDict), not a plain dict" in capsys.readouterr().out
 
 
+def test_an_answer_that_never_asks_the_server_does_not_pass(capsys):
+    # 00.3 asks what the server saw: returning the cookies it was given, unsent, is not an answer.
+    check("00.3", namespace={"cookies_the_server_saw": lambda url, cookies: dict(cookies)})
+    out = capsys.readouterr().out
+    assert "❌ 00.3" in out and "returned the cookies without the server seeing them" in out
+
+
+def test_the_hidden_test_of_00_3_wants_the_request_too():
+    import requests
+
+    from course.checks import run_hidden_tests
+    from course.layout import SOLUTIONS_DIR
+
+    hidden = (SOLUTIONS_DIR / "hidden" / "lesson_00.py").read_text()
+
+    def asks(url, cookies):
+        return requests.post(f"{url}/echo", cookies=cookies, timeout=5).json()["cookies"]
+
+    def outcome(answer):
+        (result,) = [r for r in run_hidden_tests(hidden, None, {"cookies_the_server_saw": answer}) if r.id == "00.3"]
+        return result
+
+    made_up = outcome(lambda url, cookies: dict(cookies))
+    assert not made_up.passed and "got no request" in made_up.message
+    assert outcome(asks).passed
+
+
 def test_an_object_equal_to_everything_equals_nothing_to_a_check(capsys):
     from unittest.mock import ANY
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
+from typing import Iterator
+
+from werkzeug.http import parse_cookie
 
 import demo_server
 
@@ -13,6 +17,25 @@ def running_server(**config) -> demo_server.DemoServer:
     if server is not None and server.running and all(server.config.get(k) == v for k, v in config.items()):
         return server
     return demo_server.start(**config)
+
+
+@contextmanager
+def cookies_received(server: demo_server.DemoServer, path: str) -> Iterator[list[dict[str, str]]]:
+    """The cookies of each request ``server`` receives for ``path`` while the block runs: what the
+    server really saw, to tell an answer that asked it from one that made up its reply."""
+    received: list[dict[str, str]] = []
+    app, inner = server.app, server.app.wsgi_app
+
+    def recording(environ, start_response):  # Flask's place for a middleware: app.wsgi_app
+        if environ.get("PATH_INFO") == path:
+            received.append(dict(parse_cookie(environ.get("HTTP_COOKIE", ""))))
+        return inner(environ, start_response)
+
+    app.wsgi_app = recording
+    try:
+        yield received
+    finally:
+        app.wsgi_app = inner
 
 
 def random_word(prefix: str = "w") -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from course.checks import exercise, needs
-from course.checks._support import calling, random_word, running_server
+from course.checks._support import calling, cookies_received, random_word, running_server
 
 
 @exercise(
@@ -56,6 +56,11 @@ def cookies_the_server_saw(ns):
     (cookies_the_server_saw,) = needs(ns, "cookies_the_server_saw")
     server = running_server()
     sent = {"flavour": random_word("oat"), "colour": random_word("blue")}
-    tried, answer = calling("cookies_the_server_saw", cookies_the_server_saw, server.url, sent)
+    with cookies_received(server, "/echo") as received:
+        tried, answer = calling("cookies_the_server_saw", cookies_the_server_saw, server.url, sent)
     assert isinstance(answer, dict), f"{tried} should return the dict of cookies the echo reported, got {answer!r}"
     assert answer == sent, f"{tried} returned {answer}; the echo should have seen {sent}"
+    assert sent in received, (
+        f"{tried} returned the cookies without the server seeing them: send them to {server.url}/echo "
+        "and return what its answer says it received"
+    )
