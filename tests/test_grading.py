@@ -336,45 +336,54 @@ print("gone", seen[1].process.poll() is not None, not seen[1].sandbox.connection
 
 
 def test_a_launched_kernel_no_pool_adopts_is_killed_and_its_sandbox_removed():
-    import asyncio
+    probe = """
+import asyncio
+from course.grading.kernel_sandboxes import launch_now
+from course.grading.kernels import KernelPool
+from course.grading.sandbox import choose
 
-    from course.grading.kernel_sandboxes import launch_now
-    from course.grading.kernels import KernelPool
-    from course.grading.sandbox import choose
-
-    choice = choose("auto")
-    launched = launch_now(choice.mode, ("00",))
-    asyncio.run(KernelPool(choice, spares=0, lessons=("00",), launched=launched).close())
-    assert launched.process.poll() is not None, "the launched kernel outlived its pool"
-    assert not launched.sandbox.connection_file.exists(), "its sandbox folder is still there"
+choice = choose("auto")
+launched = launch_now(choice.mode, ("00",))
+asyncio.run(KernelPool(choice, spares=0, lessons=("00",), launched=launched).close())
+print(launched.process.poll() is not None, not launched.sandbox.connection_file.exists())
+"""
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["True", "True"], "the launched kernel outlived its pool, or its folder did"
 
 
 def test_without_bubblewrap_too_a_launched_kernel_is_adopted_and_runs_code():
     # The fallback kernel reads its connection file from disk as it starts: the manager that
-    # adopts it must not write that file again meanwhile.
-    import asyncio
+    # adopts it must not write that file again meanwhile. In a process of its own: a fallback
+    # pool may make its process the subreaper of, and then kill, every child that is no kernel.
+    probe = """
+import asyncio
+from course.grading.kernel_sandboxes import launch_now
+from course.grading.kernels import KernelPool
+from course.grading.sandbox import Mode, choose
 
-    from course.grading.kernel_sandboxes import launch_now
-    from course.grading.kernels import KernelPool
-    from course.grading.sandbox import Mode, choose
+launched = launch_now(Mode.FALLBACK, ("00",))
+written = launched.sandbox.connection_file.stat().st_mtime_ns
+out = []
 
-    choice = choose("fallback")
-    launched = launch_now(Mode.FALLBACK, ("00",))
-    written = launched.sandbox.connection_file.stat().st_mtime_ns
+async def run():
+    pool = KernelPool(choose("fallback"), spares=0, lessons=("00",), launched=launched)
+    try:
+        await pool.spawn(1)
+        kernel = await pool.take()
+        print("rewritten", launched.sandbox.connection_file.stat().st_mtime_ns != written)
+        reply = await kernel.kc.execute_interactive("print(6 * 7)", timeout=30, output_hook=out.append)
+        pool.discard(kernel)
+        return reply["content"]["status"]
+    finally:
+        await pool.close()
 
-    async def run() -> str:
-        pool = KernelPool(choice, spares=0, lessons=("00",), launched=launched)
-        try:
-            await pool.spawn(1)
-            kernel = await pool.take()
-            assert launched.sandbox.connection_file.stat().st_mtime_ns == written, "the connection file was rewritten"
-            reply = await kernel.kc.execute_interactive("print(6 * 7)", timeout=30, output_hook=out.append)
-            pool.discard(kernel)
-            return reply["content"]["status"]
-        finally:
-            await pool.close()
-
-    out: list = []
-    assert asyncio.run(run()) == "ok"
-    assert [m["content"]["text"] for m in out if m["msg_type"] == "stream"] == ["42\n"]
-    assert not launched.sandbox.connection_file.exists()  # removed with the sandbox
+print("status", asyncio.run(run()))
+print("printed", [m["content"]["text"] for m in out if m["msg_type"] == "stream"] == ["42\\n"])
+print("removed", not launched.sandbox.connection_file.exists())
+"""
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["rewritten", "False", "status", "ok", "printed", "True", "removed", "True"], (
+        result.stdout
+    )
