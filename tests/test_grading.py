@@ -387,3 +387,26 @@ print("removed", not launched.sandbox.connection_file.exists())
     assert result.stdout.split() == ["rewritten", "False", "status", "ok", "printed", "True", "removed", "True"], (
         result.stdout
     )
+
+
+def test_checking_a_notebook_without_bubblewrap_leaves_this_processs_other_children_alone():
+    # A non-root fallback pool kills every child of its process that is no kernel (a learner's
+    # escaped processes re-parent to it): check_notebook_file runs such a pool in a worker, so a
+    # test's own Chromium or Redis, children of the test process, live on.
+    import ctypes
+
+    from course.grading.worker import check_notebook_file
+
+    sleeper = subprocess.Popen(["sleep", "60"])
+    try:
+        report = check_notebook_file(SOLUTIONS_DIR / "00-start-here.ipynb",
+                                     SOLUTIONS_DIR.parent / "exercises" / "00-start-here-exercises.ipynb",
+                                     sandbox="fallback")  # fmt: skip
+        assert [outcome.status for outcome in report.exercises] == [Outcome.TODO] * 3, report
+        assert sleeper.poll() is None, "checking a notebook killed another child of this process"
+        reaper = ctypes.c_int(-1)
+        ctypes.CDLL(None).prctl(37, ctypes.byref(reaper), 0, 0, 0)  # PR_GET_CHILD_SUBREAPER
+        assert reaper.value == 0, "this process was made the subreaper of a learner's processes"
+    finally:
+        sleeper.kill()
+        sleeper.wait()

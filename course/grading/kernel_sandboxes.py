@@ -253,6 +253,13 @@ class FallbackSandbox(KernelSandbox):
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def reaps_orphans(mode: Mode) -> bool:
+    """Does a pool of this mode make its process the child subreaper, and kill every child of
+    it that is no live kernel (a non-root fallback, where a learner's escaped processes re-parent
+    to it)? Then only a process that does nothing else (a grading worker, `course check`) may run one."""
+    return mode is Mode.FALLBACK and not fallback_uses_own_uids() and sys.platform.startswith("linux")
+
+
 def fallback_uses_own_uids() -> bool:
     return os.geteuid() == 0 and not fallback_runs_as_root()
 

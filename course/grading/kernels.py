@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import time
 from collections import deque
 
@@ -24,8 +23,8 @@ from course.grading.kernel_sandboxes import (
     KernelSandbox,
     KernelStartError,
     Launched,
-    fallback_uses_own_uids,
     kernel_command,
+    reaps_orphans,
 )
 from course.grading.sandbox import Choice, Limits, Mode, kernel_env
 
@@ -200,7 +199,7 @@ class KernelPool:
         self.lessons = lessons  # the lessons whose checks kernels load as they start (None: all)
         self._waiting: deque[asyncio.Task] = deque()
         self._cleanups: set[asyncio.Task] = set()
-        if choice.mode is Mode.FALLBACK and not fallback_uses_own_uids() and sys.platform.startswith("linux"):
+        if reaps_orphans(choice.mode):
             # Orphans of a kernel re-parent to us instead of init, so we can kill them.
             import ctypes
 

@@ -32,6 +32,7 @@ from course.grading import verdicts
 from course.grading.assemble import GRADER, LEARNER_ROLES, assemble, grader_cell, role_of, template_from_learner
 from course.grading.execute import execute, in_kernel_limit
 from course.grading.job import Job
+from course.grading.kernel_sandboxes import reaps_orphans
 from course.grading.kernels import KernelPool, KernelStartError
 from course.grading.learner_notebook import UnreadableNotebook, parse_notebook
 from course.grading.report import NotebookReport, NotebookStatus, zero_outcomes
@@ -126,12 +127,25 @@ def check_notebook_file(
     on_progress: Callable[[int, int], None] | None = None,
     sandbox: str = "auto",
 ) -> NotebookReport:
-    """Check one notebook file in this process (tests; `course check` uses CheckSession)."""
+    """Check one notebook file (tests; `course check` uses CheckSession): in this process, or in
+    a worker process where a pool would reap, and kill, this process's other children."""
+    choice = choose(sandbox)
+    job = _job_for(solution, notebook, cell_timeout, hidden)
+    if isinstance(job, NotebookReport):
+        return job
+    if reaps_orphans(choice.mode):
+        from course.grading.supervisor import WorkerProcess
+
+        worker = WorkerProcess(choice.mode, lessons=(job.lesson,) if job.lesson else None)
+        try:
+            return worker.run(job, on_progress)
+        finally:
+            worker.close()
 
     async def check() -> NotebookReport:
-        pool = KernelPool(choose(sandbox), spares=0)
+        pool = KernelPool(choice, spares=0)
         try:
-            return await check_file(Checker(pool), solution, notebook, cell_timeout, on_progress, hidden)
+            return await Checker(pool).check(job, on_progress)
         finally:
             await pool.close()
 
@@ -146,15 +160,20 @@ async def check_file(
     on_progress: Callable[[int, int], None] | None = None,
     hidden: Path | None = None,
 ) -> NotebookReport:
+    job = _job_for(solution, notebook, cell_timeout, hidden)
+    return job if isinstance(job, NotebookReport) else await checker.check(job, on_progress)
+
+
+def _job_for(solution: Path | None, notebook: Path, cell_timeout: float, hidden: Path | None) -> Job | NotebookReport:
+    """The notebook as a Job, or the report on a notebook that cannot be read."""
     lesson = lesson_number(notebook.name) or ""
     try:
         text = notebook.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         exercises = exercises_of(lesson) if solution is None else []
         return _unusable(exercises, NotebookStatus.UNREADABLE, f"cannot read {notebook.name}: {error}")
-    job = Job(0, notebook.name, text, str(solution) if solution else None, str(hidden) if hidden else None,
-              lesson, cell_timeout)  # fmt: skip
-    return await checker.check(job, on_progress)
+    return Job(0, notebook.name, text, str(solution) if solution else None, str(hidden) if hidden else None,
+               lesson, cell_timeout)  # fmt: skip
 
 
 # --- the worker process of `course grade` -----------------------------------------------------
