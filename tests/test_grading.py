@@ -394,11 +394,9 @@ print("removed", not launched.sandbox.connection_file.exists())
 
 
 def test_checking_a_notebook_without_bubblewrap_leaves_this_processs_other_children_alone():
-    # A non-root fallback pool kills every child of its process that is no kernel (a learner's
-    # escaped processes re-parent to it): check_notebook_file runs such a pool in a worker, so a
-    # test's own Chromium or Redis, children of the test process, live on.
-    import ctypes
-
+    # A non-root fallback pool kills the children of its process that are no kernel (a learner's
+    # escaped processes re-parent to it), but never those its process had started before: a
+    # test's own Chromium or Redis lives on.
     from course.grading.worker import check_notebook_file
 
     sleeper = subprocess.Popen(["sleep", "60"])
@@ -408,9 +406,30 @@ def test_checking_a_notebook_without_bubblewrap_leaves_this_processs_other_child
                                      sandbox="fallback")  # fmt: skip
         assert [outcome.status for outcome in report.exercises] == [Outcome.TODO] * 3, report
         assert sleeper.poll() is None, "checking a notebook killed another child of this process"
-        reaper = ctypes.c_int(-1)
-        ctypes.CDLL(None).prctl(37, ctypes.byref(reaper), 0, 0, 0)  # PR_GET_CHILD_SUBREAPER
-        assert reaper.value == 0, "this process was made the subreaper of a learner's processes"
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_a_reaping_pool_kills_a_kernels_orphans_but_not_the_older_children_of_its_process():
+    probe = """
+import ctypes, os, subprocess, sys, time
+from course.grading import kernel_sandboxes
+
+older = subprocess.Popen(["sleep", "60"])
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER, as a reaping KernelPool does
+kernel_sandboxes.note_existing_children()
+# A "kernel" that starts a process and exits: the process re-parents to us, an orphan.
+kernel = subprocess.run(["sh", "-c", "sleep 60 >/dev/null 2>&1 & echo $!"], capture_output=True, text=True)
+orphan = int(kernel.stdout)
+time.sleep(0.1)
+kernel_sandboxes.kill_orphans(set())
+time.sleep(0.1)
+with open(f"/proc/{orphan}/stat") as stat:
+    gone = stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+print("orphan killed", gone, "older alive", older.poll() is None)
+older.kill()
+"""
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["orphan", "killed", "True", "older", "alive", "True"], result.stdout

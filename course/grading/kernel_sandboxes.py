@@ -338,24 +338,20 @@ def _read_json_object(fd: int, seconds: float) -> dict | None:
         return None
 
 
+def note_existing_children() -> None:
+    """Remember this process's children as they are now (a reaping pool is being made): they
+    were started by this process, not by a kernel, and kill_orphans leaves them alone (a test's
+    own Chromium or Redis, say). An orphan of a kernel is always younger than its pool."""
+    _not_orphans.update(_children())
+
+
 def kill_orphans(keep: set[int]) -> None:
-    """Kill our children that are not live kernels (a non-root fallback, where escaped learner
-    processes re-parent to us, the child subreaper), until none is left."""
-    me = os.getpid()
+    """Kill our children that are neither live kernels nor older than every pool (a non-root
+    fallback, where escaped learner processes re-parent to us, the child subreaper), until none is left."""
     if not os.path.isdir("/proc"):
         return  # no subreaper outside Linux either: orphans are init's
     for _ in range(50):
-        orphans = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) in keep:
-                continue
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            if int(fields[1]) == me and fields[0] != "Z":
-                orphans.append(int(entry))
+        orphans = [pid for pid, started in _children() if pid not in keep and (pid, started) not in _not_orphans]
         if not orphans:
             return
         for pid in orphans:
@@ -364,3 +360,25 @@ def kill_orphans(keep: set[int]) -> None:
             except ProcessLookupError:
                 pass
         time.sleep(0.01)
+
+
+# This process's children found when a reaping pool was made, as (pid, start time): see note_existing_children.
+_not_orphans: set[tuple[int, int]] = set()
+
+
+def _children() -> list[tuple[int, int]]:
+    """This process's live children, as (pid, start time in clock ticks since boot)."""
+    me, found = os.getpid(), []
+    if not os.path.isdir("/proc"):
+        return found
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == me and fields[0] != "Z":
+            found.append((int(entry), int(fields[19])))
+    return found

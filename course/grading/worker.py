@@ -32,7 +32,6 @@ from course.grading import verdicts
 from course.grading.assemble import GRADER, LEARNER_ROLES, assemble, grader_cell, role_of, template_from_learner
 from course.grading.execute import execute, in_kernel_limit
 from course.grading.job import Job
-from course.grading.kernel_sandboxes import reaps_orphans
 from course.grading.kernels import KernelPool, KernelStartError
 from course.grading.learner_notebook import UnreadableNotebook, parse_notebook
 from course.grading.report import NotebookReport, NotebookStatus, zero_outcomes
@@ -127,25 +126,12 @@ def check_notebook_file(
     on_progress: Callable[[int, int], None] | None = None,
     sandbox: str = "auto",
 ) -> NotebookReport:
-    """Check one notebook file (tests; `course check` uses CheckSession): in this process, or in
-    a worker process where a pool would reap, and kill, this process's other children."""
-    choice = choose(sandbox)
-    job = _job_for(solution, notebook, cell_timeout, hidden)
-    if isinstance(job, NotebookReport):
-        return job
-    if reaps_orphans(choice.mode):
-        from course.grading.supervisor import WorkerProcess
-
-        worker = WorkerProcess(choice.mode, lessons=(job.lesson,) if job.lesson else None)
-        try:
-            return worker.run(job, on_progress)
-        finally:
-            worker.close()
+    """Check one notebook file in this process (tests; `course check` uses CheckSession)."""
 
     async def check() -> NotebookReport:
-        pool = KernelPool(choice, spares=0)
+        pool = KernelPool(choose(sandbox), spares=0)
         try:
-            return await Checker(pool).check(job, on_progress)
+            return await check_file(Checker(pool), solution, notebook, cell_timeout, on_progress, hidden)
         finally:
             await pool.close()
 
