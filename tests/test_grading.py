@@ -413,12 +413,11 @@ def test_checking_a_notebook_without_bubblewrap_leaves_this_processs_other_child
 
 def test_a_reaping_pool_kills_a_kernels_orphans_but_not_the_older_children_of_its_process():
     probe = """
-import ctypes, os, subprocess, sys, time
+import subprocess, time
 from course.grading import kernel_sandboxes
 
 older = subprocess.Popen(["sleep", "60"])
-ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER, as a reaping KernelPool does
-kernel_sandboxes.note_existing_children()
+kernel_sandboxes.reap_orphans_here()  # as a reaping KernelPool does
 # A "kernel" that starts a process and exits: the process re-parents to us, an orphan.
 kernel = subprocess.run(["sh", "-c", "sleep 60 >/dev/null 2>&1 & echo $!"], capture_output=True, text=True)
 orphan = int(kernel.stdout)

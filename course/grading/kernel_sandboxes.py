@@ -338,6 +338,15 @@ def _read_json_object(fd: int, seconds: float) -> dict | None:
         return None
 
 
+def reap_orphans_here() -> None:
+    """Make this process the child subreaper (orphans of a kernel re-parent to it instead of
+    init, so kill_orphans can kill them), sparing the children it has by now."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    note_existing_children()
+
+
 def note_existing_children() -> None:
     """Remember this process's children as they are now (a reaping pool is being made): they
     were started by this process, not by a kernel, and kill_orphans leaves them alone (a test's

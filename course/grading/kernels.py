@@ -17,14 +17,13 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
 from course.grading.kernel_sandboxes import (
-    PR_SET_CHILD_SUBREAPER,
     BubblewrapSandbox,
     FallbackSandbox,
     KernelSandbox,
     KernelStartError,
     Launched,
     kernel_command,
-    note_existing_children,
+    reap_orphans_here,
     reaps_orphans,
 )
 from course.grading.sandbox import Choice, Limits, Mode, kernel_env
@@ -201,12 +200,7 @@ class KernelPool:
         self._waiting: deque[asyncio.Task] = deque()
         self._cleanups: set[asyncio.Task] = set()
         if reaps_orphans(choice.mode):
-            # Orphans of a kernel re-parent to us instead of init, so we can kill them; what
-            # this process had started itself by now is none of them.
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-            note_existing_children()
+            reap_orphans_here()
 
     def fill(self) -> None:
         """Start spares in the background, up to ``spares``."""

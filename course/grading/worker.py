@@ -146,20 +146,15 @@ async def check_file(
     on_progress: Callable[[int, int], None] | None = None,
     hidden: Path | None = None,
 ) -> NotebookReport:
-    job = _job_for(solution, notebook, cell_timeout, hidden)
-    return job if isinstance(job, NotebookReport) else await checker.check(job, on_progress)
-
-
-def _job_for(solution: Path | None, notebook: Path, cell_timeout: float, hidden: Path | None) -> Job | NotebookReport:
-    """The notebook as a Job, or the report on a notebook that cannot be read."""
     lesson = lesson_number(notebook.name) or ""
     try:
         text = notebook.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         exercises = exercises_of(lesson) if solution is None else []
         return _unusable(exercises, NotebookStatus.UNREADABLE, f"cannot read {notebook.name}: {error}")
-    return Job(0, notebook.name, text, str(solution) if solution else None, str(hidden) if hidden else None,
-               lesson, cell_timeout)  # fmt: skip
+    job = Job(0, notebook.name, text, str(solution) if solution else None, str(hidden) if hidden else None,
+              lesson, cell_timeout)  # fmt: skip
+    return await checker.check(job, on_progress)
 
 
 # --- the worker process of `course grade` -----------------------------------------------------
