@@ -63,6 +63,16 @@ def looping(source: str) -> str:
     return source.replace("### BEGIN SOLUTION", "### BEGIN SOLUTION\n    while True:\n        pass", 1)
 
 
+def looping_unseen(source: str) -> str:
+    """An answer that never returns, looping where `course grade`'s running order does not look:
+    a for loop over an iterator that never ends (and holds no growing memory)."""
+    endless = (
+        "    class Endless:\n        def __iter__(self):\n            return self\n\n"
+        "        def __next__(self):\n            return 0\n\n    for _ in Endless():\n        pass"
+    )
+    return source.replace("### BEGIN SOLUTION", "### BEGIN SOLUTION\n" + endless, 1)
+
+
 def broken_syntax(source: str) -> str:
     return source.replace("def ", "def (", 1)
 
@@ -81,13 +91,13 @@ def ignores_interrupts(source: str) -> str:
     )
 
 
-def class_of_twenty(solution) -> dict[str, object]:
+def class_of_twenty(solution, loop=looping) -> dict[str, object]:
     """Lesson 00's benchmark class (issue 15): twelve complete, six untouched, one infinite loop
-    in 00.2, one syntax error in 00.1. Expected points: 3, 0, 2 and 2."""
+    in 00.2 (made by ``loop``), one syntax error in 00.1. Expected points: 3, 0, 2 and 2."""
     done, stub = complete(solution), untouched(solution)
     learners: dict[str, object] = {f"complete-{n:02d}": done for n in range(1, 13)}
     learners.update({f"untouched-{n:02d}": stub for n in range(1, 7)})
-    learners["infinite-loop"] = with_answer(done, "00.2", looping(answer_source(done, "00.2")))
+    learners["infinite-loop"] = with_answer(done, "00.2", loop(answer_source(done, "00.2")))
     learners["syntax-error"] = with_answer(done, "00.1", broken_syntax(answer_source(done, "00.1")))
     return learners
 

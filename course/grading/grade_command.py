@@ -15,7 +15,7 @@ import io
 import json
 import secrets
 import threading
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from course.grading import outputs, sandbox
 from course.grading.job import Job
 from course.grading.outputs import csv_cell, markdown_text, printable
 from course.grading.report import NotebookReport, NotebookStatus, zero_outcomes
+from course.grading.running_order import running_order
 from course.grading.submissions import Learner, collect, handed_in_names, learner_folders
 from course.grading.supervisor import WorkerProcess, close_workers, run_jobs, start_workers
 from course.layout import SOLUTIONS_DIR, exercise_name, hidden_tests_for, solution_notebooks, uses_the_browser
@@ -41,6 +42,7 @@ class Lesson:
     solution: Path
     hidden: Path | None
     exercise_ids: list[str]  # the solution's check cells, in notebook order
+    endless_constructs: Counter[str] = field(default_factory=Counter)  # running_order: what its code may loop on
     _exercises: list | None = field(default=None, repr=False, compare=False)
     _loading: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -70,13 +72,16 @@ def load_lessons(solutions_dir: Path, only: list[str] | None) -> list[Lesson]:
     import nbformat
 
     from course.exercise_format import exercise_ids, make_exercise
+    from course.grading.running_order import endless_constructs
 
     lessons = []
     for solution in solution_notebooks(solutions_dir):
         if only is not None and solution.name[:2] not in only:
             continue
-        template = make_exercise(nbformat.read(solution, as_version=4), solution.name)
-        lessons.append(Lesson(solution, hidden_tests_for(solution), exercise_ids(template)))
+        solved = nbformat.read(solution, as_version=4)
+        template = make_exercise(solved, solution.name)
+        loops = endless_constructs(cell.source for cell in solved.cells if cell.cell_type == "code")
+        lessons.append(Lesson(solution, hidden_tests_for(solution), exercise_ids(template), loops))
     return lessons
 
 
@@ -214,7 +219,9 @@ def _grade_lessons(
         terminal.progress(f"Grading {bar(done[0], total)}")
 
     try:
-        run_jobs(pending, workers=jobs, sandbox=choice.mode, run=run_id, on_report=on_report, started=workers)
+        solutions_have = {lesson.solution.name[:2]: lesson.endless_constructs for lesson in lessons}
+        ordered = running_order(pending, solutions_have)
+        run_jobs(ordered, workers=jobs, sandbox=choice.mode, run=run_id, on_report=on_report, started=workers)
         loader.join()
     finally:
         # Nothing a learner started outlives the run (the sandboxes see to it; this makes sure).
