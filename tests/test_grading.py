@@ -243,6 +243,74 @@ def test_a_looping_notebook_yields_the_cpu_and_its_place_to_the_next_notebook():
     assert 19 in niceness, "the looping kernel ran at the lowest priority"
 
 
+def test_a_notebook_that_waits_through_a_long_cell_keeps_its_priority_and_its_place():
+    """A cell that waits (on Chromium, a server process, a sleep) is no endless loop: demoted, it
+    would be starved of the little CPU it needs by the notebook given its place, and run out
+    its time limit (lessons 06-08's honest checks did, at --jobs 2)."""
+    from course.grading import kernels
+    from course.grading.job import Job
+    from course.grading.supervisor import run_jobs
+
+    if not kernels.CAN_RESTORE_PRIORITY:
+        pytest.skip("needs a grader that can put a kernel's priority back (root, or RLIMIT_NICE of 20)")
+    solution_path = SOLUTIONS_DIR / "00-start-here.ipynb"
+    done = cb.complete(nbformat.read(solution_path, as_version=4))
+    waiting = cb.with_cell_before_first_answer(done, "import time\ntime.sleep(3)")  # demotion would come at 1.2 s
+    jobs = [
+        Job(n, NOTEBOOK, nbformat.writes(notebook), str(solution_path), None, "00", 6)
+        for n, notebook in enumerate([waiting, done])
+    ]
+    finished: list[int] = []
+    reports = []
+
+    def on_report(job, report) -> None:
+        finished.append(job.id)
+        reports.append(report)
+
+    run_jobs(jobs, workers=1, sandbox="auto", on_report=on_report)
+    assert finished == [0, 1], "the waiting notebook gave up its place"
+    for report in reports:
+        assert [o.status for o in report.exercises] == [Outcome.PASS] * 3, report
+
+
+def test_only_a_kernel_that_computes_through_its_cell_counts_as_spinning():
+    import asyncio
+
+    from .sandbox_support import require_bubblewrap
+
+    require_bubblewrap()  # a fallback pool in this test process would reap and kill its other children
+
+    from course.grading.kernels import KernelPool
+    from course.grading.sandbox import choose
+
+    cells = {
+        "waits": "import time\ntime.sleep(1.5)",
+        "computes": "import time\nend = time.monotonic() + 1.5\nwhile time.monotonic() < end:\n    pass",
+    }
+
+    async def measure() -> tuple[bytes, dict[str, bool]]:
+        pool = KernelPool(choose("auto"), spares=0, lessons=("00",))
+        kernel = await pool.take()
+        try:
+            command = Path(f"/proc/{kernel.sandbox.kernel_pid()}/cmdline").read_bytes()
+            spinning = {}
+            for name, code in cells.items():
+                kernel.cell_started()
+                msg_id = kernel.kc.execute(code)
+                await asyncio.sleep(1.0)
+                spinning[name] = kernel.spinning()
+                while (await kernel.kc.get_shell_msg(timeout=10))["parent_header"].get("msg_id") != msg_id:
+                    pass
+            return command, spinning
+        finally:
+            pool.discard(kernel)
+            await pool.close()
+
+    command, spinning = asyncio.run(measure())
+    assert b"course.grading.kernel_launcher" in command, "kernel_pid is the kernel's own process"
+    assert spinning == {"waits": False, "computes": True}
+
+
 def test_a_hung_answer_costs_one_time_limit_and_is_not_called_again():
     from course.grading.worker import check_notebook_file
 

@@ -149,12 +149,13 @@ async def _run_cell(
     exercise = _exercise_near(notebook, index)
     started = time.monotonic()
 
-    # A cell still running after a fifth of its limit yields the CPU to the other kernels (an
-    # endless loop, most likely); its time limit is wall-clock time, so that costs it nothing.
+    # A cell still computing after a fifth of its limit yields the CPU to the other kernels (an
+    # endless loop, most likely; a cell that waits, on Chromium say, keeps its priority).
     def demote() -> None:
         if kernel.demote() and on_stuck:
             on_stuck(True)
 
+    kernel.cell_started()
     demotion = asyncio.get_running_loop().call_later(cell_timeout * DEMOTE_AFTER, demote)
     try:
         # The grader's cells stay out of IPython's history (In, _ih): later learner cells can't read them.

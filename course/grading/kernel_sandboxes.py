@@ -40,6 +40,7 @@ from course.grading.sandbox import (
 # then, and the notebook's imports are already done when it runs.
 PRELOAD = "import course.checks as _course_checks; _course_checks.preload({lessons!r}); del _course_checks"
 PR_SET_CHILD_SUBREAPER = 36
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class KernelStartError(RuntimeError):
@@ -94,6 +95,10 @@ class KernelSandbox:
         """The process group the kernel (and what it starts) runs in, or None if unknown."""
         return None
 
+    def kernel_pid(self) -> int | None:
+        """The kernel's own process (not what it started), or None if unknown."""
+        return None
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -115,6 +120,7 @@ class BubblewrapSandbox(KernelSandbox):
         self._fds: list[int] = []
         self._info_read: int | None = None
         self.init_pid: int | None = None
+        self._kernel_pid: int | None = None
 
     def command(self, kernel_cmd: list[str]) -> list[str]:
         inside_connection = INSIDE_SOCKETS / "kernel.json"
@@ -166,6 +172,14 @@ class BubblewrapSandbox(KernelSandbox):
 
     def process_group(self) -> int | None:
         return self.init_pid  # bwrap --new-session: the sandbox's PID 1 leads the group
+
+    def kernel_pid(self) -> int | None:
+        # The sandbox's PID 1 (bwrap) runs the kernel as its first child; the learner's orphans
+        # re-parent to PID 1 too, and are younger.
+        if self._kernel_pid is None and self.init_pid:
+            children = sorted(children_of(self.init_pid), key=lambda child: child[1])
+            self._kernel_pid = children[0][0] if children else None
+        return self._kernel_pid
 
     async def gone(self) -> None:
         # The sandbox's PID 1 exits only once every process in its namespace has.
@@ -230,6 +244,9 @@ class FallbackSandbox(KernelSandbox):
         self.pid = process.pid
         _fallback_kernels.add(process.pid)
         return self.inside_ip
+
+    def kernel_pid(self) -> int | None:
+        return self.pid
 
     def process_group(self) -> int | None:
         try:
@@ -377,17 +394,31 @@ _not_orphans: set[tuple[int, int]] = set()
 
 def _children() -> list[tuple[int, int]]:
     """This process's live children, as (pid, start time in clock ticks since boot)."""
-    me, found = os.getpid(), []
+    return children_of(os.getpid())
+
+
+def children_of(parent: int) -> list[tuple[int, int]]:
+    """``parent``'s live children, as (pid, start time in clock ticks since boot)."""
+    found: list[tuple[int, int]] = []
     if not os.path.isdir("/proc"):
         return found
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == me and fields[0] != "Z":
+        fields = _stat_fields(entry) if entry.isdigit() else None
+        if fields and int(fields[1]) == parent and fields[0] != "Z":
             found.append((int(entry), int(fields[19])))
     return found
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time ``pid`` has used so far (user and system), or None when it is gone."""
+    fields = _stat_fields(str(pid))
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS if fields else None
+
+
+def _stat_fields(pid: str) -> list[str] | None:
+    """/proc/PID/stat after the command name: the state is [0], the parent [1], the start time [19]."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None

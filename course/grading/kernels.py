@@ -22,6 +22,7 @@ from course.grading.kernel_sandboxes import (
     KernelSandbox,
     KernelStartError,
     Launched,
+    cpu_seconds,
     kernel_command,
     reap_orphans_here,
     reaps_orphans,
@@ -30,6 +31,10 @@ from course.grading.sandbox import Choice, Limits, Mode, kernel_env
 
 READY_SECONDS = 60.0
 DEMOTED_NICENESS = 19
+# demote() acts only on a kernel that computed for at least this share of a core over its cell
+# so far: an endless loop in the kernel uses all it gets; a cell waiting on Chromium, a server
+# process or a sleep uses a few percent, and is not starved for it.
+SPINNING_SHARE = 0.4
 
 
 def _can_restore_priority() -> bool:
@@ -116,6 +121,7 @@ class GradingKernel:
         self.kc = None
         self.demoted = False
         self._niceness = 0
+        self._cell_start: tuple[float, float | None] | None = None
 
     async def start(self) -> None:
         await self.km.start_kernel(env=kernel_env("/tmp", None))
@@ -135,12 +141,31 @@ class GradingKernel:
             if time.monotonic() > deadline:
                 raise KernelStartError(f"the sandboxed kernel did not answer within {timeout:g} s")
 
+    def cell_started(self) -> None:
+        """Note the time and the kernel's CPU time as a cell starts (demote() compares)."""
+        self._cell_start = (time.monotonic(), self._kernel_cpu())
+
+    def spinning(self) -> bool:
+        """Has the kernel itself computed for most of the cell so far, rather than waited?"""
+        if self._cell_start is None:
+            return False
+        started, cpu_then = self._cell_start
+        cpu_now, wall = self._kernel_cpu(), time.monotonic() - started
+        if cpu_then is None or cpu_now is None or wall <= 0:
+            return False
+        return (cpu_now - cpu_then) / wall >= SPINNING_SHARE
+
+    def _kernel_cpu(self) -> float | None:
+        pid = self.sandbox.kernel_pid()
+        return cpu_seconds(pid) if pid else None
+
     def demote(self) -> bool:
-        """Run at the lowest CPU priority until restore(): a cell that runs this long is most likely
-        an endless loop, which should use only what the other kernels leave. Only where the
-        priority can be put back, so that an honest slow cell is never left slow."""
+        """Run at the lowest CPU priority until restore(): a cell that has computed this long is
+        most likely an endless loop, which should use only what the other kernels leave. Not a
+        cell that waits (on Chromium, say), which would be starved of the little it needs; and
+        only where the priority can be put back, so that an honest slow cell is never left slow."""
         group = self.sandbox.process_group()
-        if group is None or not CAN_RESTORE_PRIORITY:
+        if group is None or not CAN_RESTORE_PRIORITY or not self.spinning():
             return False
         try:
             self._niceness = os.getpriority(os.PRIO_PGRP, group)  # the grader's own (`nice course grade`)
