@@ -207,7 +207,7 @@ def test_without_bubblewrap_grading_warns_and_still_kills_what_a_learner_started
 
 
 def test_a_looping_notebook_yields_the_cpu_and_its_place_to_the_next_notebook():
-    from course.grading import kernels
+    from course.grading import kernels, score
     from course.grading.job import Job
     from course.grading.supervisor import run_jobs
 
@@ -236,11 +236,19 @@ def test_a_looping_notebook_yields_the_cpu_and_its_place_to_the_next_notebook():
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    run_jobs(jobs, workers=1, sandbox="auto", on_report=lambda job, report: finished.append(job.id))
+    reports = {}
+
+    def on_report(job, report) -> None:
+        finished.append(job.id)
+        reports[job.id] = report
+
+    run_jobs(jobs, workers=1, sandbox="auto", on_report=on_report)
     watcher.join()
     # One place, but the complete notebook did not wait for the loop's 6 s time limit to run out.
     assert finished == [1, 0]
     assert 19 in niceness, "the looping kernel ran at the lowest priority"
+    loop = next(outcome for outcome in reports[0].exercises if outcome.id == "00.2")
+    assert loop.status is Outcome.TIMEOUT and loop.message.endswith(score.DEMOTED), loop.message
 
 
 def test_a_notebook_that_waits_through_a_long_cell_keeps_its_priority_and_its_place():
@@ -322,6 +330,7 @@ def test_a_hung_answer_costs_one_time_limit_and_is_not_called_again():
     report = check_notebook_file(solution_path, path, cell_timeout=4)
     outcomes = {o.id: o for o in report.exercises}
     assert outcomes["01.1"].status is Outcome.TIMEOUT
+    assert "computed without a pause" not in outcomes["01.1"].message, "one notebook alone is never demoted"
     # 01.2's check calls current_user, which calls the hung parse_cookie_header: stopped at once.
     assert outcomes["01.2"].status is Outcome.TIMEOUT
     assert (

@@ -53,6 +53,7 @@ class Execution:
     hung: dict[str, str] = field(default_factory=dict)  # learner function -> the exercise it hung in
     cut_off: set[int] = field(default_factory=set)  # cells stopped at the limit or by a dead kernel
     ran: set[int] = field(default_factory=set)  # cells that were run (the rest never got their turn)
+    demoted: set[int] = field(default_factory=set)  # cells that computed without pause and were demoted
     seconds: float = 0.0
 
 
@@ -85,7 +86,7 @@ async def execute(
                 execution.problems.append(CellProblem(None, "timeout", "the notebook ran out of time", index))
                 break
             execution.ran.add(index)
-            problem = await _run_cell(client, kernel, notebook, index, cell_timeout, on_stuck)
+            problem = await _run_cell(client, kernel, notebook, index, cell_timeout, on_stuck, execution.demoted)
             if problem is None:
                 _note_error(execution, notebook, index)
                 _note_hung(execution, notebook.cells[index])
@@ -144,15 +145,19 @@ async def _run_cell(
     index: int,
     cell_timeout: float,
     on_stuck: Callable[[bool], None] | None = None,
+    demoted: set[int] | None = None,
 ) -> CellProblem | None:
     cell = notebook.cells[index]
     exercise = _exercise_near(notebook, index)
     started = time.monotonic()
 
-    # A cell still computing after a fifth of its limit yields the CPU to the other kernels (an
-    # endless loop, most likely; a cell that waits, on Chromium say, keeps its priority).
+    # A cell still computing after a fifth of its limit yields the CPU to the other notebooks'
+    # kernels (an endless loop, most likely; a cell that waits, on Chromium say, keeps its
+    # priority). Only where there are others (on_stuck: `course grade`, not `course check`).
     def demote() -> None:
-        if kernel.demote() and on_stuck:
+        if on_stuck and kernel.demote():
+            if demoted is not None:
+                demoted.add(index)
             on_stuck(True)
 
     kernel.cell_started()
@@ -178,7 +183,7 @@ async def _replay(client, kernel, notebook, earlier: list[int], execution: Execu
     for index in earlier:
         if role_of(notebook.cells[index]) in GRADER_ROLES or index in execution.cut_off:
             continue
-        problem = await _run_cell(client, kernel, notebook, index, cell_timeout, on_stuck)
+        problem = await _run_cell(client, kernel, notebook, index, cell_timeout, on_stuck, execution.demoted)
         if problem is not None:
             execution.cut_off.add(index)
             return problem

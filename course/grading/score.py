@@ -21,6 +21,10 @@ from course.grading.verdicts import Reading
 from course.outcome import Outcome
 
 MAX_MESSAGE = 400
+DEMOTED = (
+    " (it computed without a pause, so after a fifth of the time limit it got only the CPU the other"
+    " notebooks left; an answer that is slow but right passes with a longer --timeout)"
+)
 WITHHELD = "(message withheld: it quotes the hidden tests)"
 
 
@@ -60,6 +64,8 @@ def outcomes(exercises: list[Exercise], evidence: Evidence, *, with_hidden: bool
             status, message = Outcome(result["status"]), result["message"]
         else:
             status, message = Outcome.ERROR, "the check did not run"
+        if status is Outcome.TIMEOUT and _was_demoted(ex.id, problems, evidence):
+            message += DEMOTED
         message = _safe(message, secret)
         tests = [TestOutcome(ex.id, status, message)]
 
@@ -88,6 +94,13 @@ def outcomes(exercises: list[Exercise], evidence: Evidence, *, with_hidden: bool
             )
         )
     return results
+
+
+def _was_demoted(exercise_id: str, problems: list, evidence: Evidence) -> bool:
+    demoted = evidence.execution.demoted
+    cells = [i for i, cell in enumerate(evidence.notebook.cells) if role_of(cell) in (CHECK, HIDDEN)
+             and cell.metadata["course"].get("exercise") == exercise_id]  # fmt: skip
+    return any(problem.cell_index in demoted for problem in problems) or any(i in demoted for i in cells)
 
 
 def _tampering_by_exercise(exercises: list[Exercise], evidence: Evidence) -> dict[str, list[str]]:
