@@ -35,11 +35,17 @@ from course.layout import SOLUTIONS_DIR
         # Not Python at all: it stops at once when it runs.
         ("def (broken:\n    while True: pass", {}),
         ("x = 1\x00", {}),
-        ("(" * 200_000 + ")" * 200_000, {}),
+        ("while " + "(" * 30_000 + "1" + ")" * 30_000 + ": pass", {}),
+        ("x = '" + "a" * 100 + "'", {}),  # nothing that could loop: not even parsed
     ],
 )
 def test_what_can_run_without_end_is_counted_and_bounded_loops_are_not(source, found):
     assert endless_constructs([source]) == Counter(found)
+
+
+def test_a_cell_too_long_to_read_is_not_parsed_and_counts_as_unread():
+    huge = "while True: pass\n" + "x = 1\n" * 20_000
+    assert endless_constructs([huge]) == Counter({"unread": 1})
 
 
 def test_a_file_that_is_not_a_notebook_has_no_code_and_list_sources_are_joined():
