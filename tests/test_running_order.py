@@ -43,9 +43,12 @@ def test_what_can_run_without_end_is_counted_and_bounded_loops_are_not(source, f
     assert endless_constructs([source]) == Counter(found)
 
 
-def test_a_cell_too_long_to_read_is_not_parsed_and_counts_as_unread():
-    huge = "while True: pass\n" + "x = 1\n" * 20_000
+def test_code_past_what_is_read_of_a_notebook_is_not_parsed_and_counts_as_unread():
+    huge = "while True: pass\n" + "x = 1\n" * 50_000
     assert endless_constructs([huge]) == Counter({"unread": 1})
+    assert endless_constructs(["while True: pass"] * 30_000) == Counter(
+        {"while": 16_384, "unread": 13_616}
+    )  # 256 KiB of 16-character cells
 
 
 def test_a_file_that_is_not_a_notebook_has_no_code_and_list_sources_are_joined():

@@ -28,19 +28,23 @@ from course.grading.job import Job
 ITERTOOLS_ENDLESS = {"count", "cycle", "repeat"}
 MAGIC_LINE = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
 MENTIONS = re.compile(r"while|sleep|count|cycle|repeat|iter")  # a cell without any has nothing to parse
-# Characters of one cell: the grader reads every notebook before the first one runs, and a learner's
-# cell may be megabytes (parsing 6 MB takes seconds). A longer cell counts as "unread" (and goes first).
-MAX_PARSED = 64 * 1024
+# Characters parsed per notebook: the grader reads every notebook before the first one runs, and a
+# learner's may hold megabytes of code (parsing 6 MB takes seconds). What is past it counts as "unread".
+MAX_PARSED = 256 * 1024
 
 
 def endless_constructs(sources: Iterable[str]) -> Counter[str]:
-    """How many of each construct that can run without end the code cells have."""
+    """How many of each construct that can run without end the code cells (of one notebook) have."""
     found: Counter[str] = Counter()
+    budget = MAX_PARSED
     for source in sources:
-        if len(source) > MAX_PARSED:
+        if not MENTIONS.search(source):
+            continue
+        budget -= len(source)
+        if budget < 0:
             found["unread"] += 1
             continue
-        tree = _parse(source) if MENTIONS.search(source) else None
+        tree = _parse(source)
         for node in ast.walk(tree) if tree else ():
             if isinstance(node, ast.While):
                 found["while"] += 1
