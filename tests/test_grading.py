@@ -7,8 +7,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections import deque
 from pathlib import Path
 
@@ -206,13 +204,11 @@ def test_without_bubblewrap_grading_warns_and_still_kills_what_a_learner_started
     )
 
 
-def test_a_looping_notebook_yields_the_cpu_and_its_place_to_the_next_notebook():
-    from course.grading import kernels, score
+def test_a_looping_notebook_gives_its_place_to_the_next_notebook():
+    from course.grading import score
     from course.grading.job import Job
     from course.grading.supervisor import run_jobs
 
-    if not kernels.CAN_RESTORE_PRIORITY:
-        pytest.skip("needs a grader that can put a kernel's priority back (root, or RLIMIT_NICE of 20)")
     solution_path = SOLUTIONS_DIR / "00-start-here.ipynb"
     solution = nbformat.read(solution_path, as_version=4)
     done = cb.complete(solution)
@@ -222,20 +218,6 @@ def test_a_looping_notebook_yields_the_cpu_and_its_place_to_the_next_notebook():
         for n, notebook in enumerate([looping, done])
     ]
     finished: list[int] = []
-    niceness: list[int] = []
-
-    def watch() -> None:  # the looping kernel's niceness while it loops
-        import subprocess
-
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not finished:
-            shown = subprocess.run(["ps", "-eo", "ni=,args="], capture_output=True, text=True).stdout
-            kernels = [line for line in shown.splitlines() if "course.grading.kernel_launcher" in line]
-            niceness.extend(int(line.split()[0]) for line in kernels)
-            time.sleep(0.2)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
     reports = {}
 
     def on_report(job, report) -> None:
@@ -243,27 +225,23 @@ def test_a_looping_notebook_yields_the_cpu_and_its_place_to_the_next_notebook():
         reports[job.id] = report
 
     run_jobs(jobs, workers=1, sandbox="auto", on_report=on_report)
-    watcher.join()
     # One place, but the complete notebook did not wait for the loop's 6 s time limit to run out.
     assert finished == [1, 0]
-    assert 19 in niceness, "the looping kernel ran at the lowest priority"
     loop = next(outcome for outcome in reports[0].exercises if outcome.id == "00.2")
-    assert loop.status is Outcome.TIMEOUT and loop.message.endswith(score.DEMOTED), loop.message
+    assert loop.status is Outcome.TIMEOUT and loop.message.endswith(score.STUCK), loop.message
+    assert [o.status for o in reports[1].exercises] == [Outcome.PASS] * 3
 
 
-def test_a_notebook_that_waits_through_a_long_cell_keeps_its_priority_and_its_place():
-    """A cell that waits (on Chromium, a server process, a sleep) is no endless loop: demoted, it
-    would be starved of the little CPU it needs by the notebook given its place, and run out
-    its time limit (lessons 06-08's honest checks did, at --jobs 2)."""
-    from course.grading import kernels
+def test_a_notebook_that_waits_through_a_long_cell_keeps_its_place():
+    """A cell that waits (on Chromium, a server process, a sleep) is no endless loop: sharing the
+    CPU with one more notebook, it would get what it needs late and run out its time limit
+    (lessons 06-08's honest checks did, at --jobs 2, when every long cell gave its place)."""
     from course.grading.job import Job
     from course.grading.supervisor import run_jobs
 
-    if not kernels.CAN_RESTORE_PRIORITY:
-        pytest.skip("needs a grader that can put a kernel's priority back (root, or RLIMIT_NICE of 20)")
     solution_path = SOLUTIONS_DIR / "00-start-here.ipynb"
     done = cb.complete(nbformat.read(solution_path, as_version=4))
-    waiting = cb.with_cell_before_first_answer(done, "import time\ntime.sleep(3)")  # demotion would come at 1.2 s
+    waiting = cb.with_cell_before_first_answer(done, "import time\ntime.sleep(3)")  # stuck would be at 1.2 s
     jobs = [
         Job(n, NOTEBOOK, nbformat.writes(notebook), str(solution_path), None, "00", 6)
         for n, notebook in enumerate([waiting, done])
@@ -292,8 +270,8 @@ def test_only_a_kernel_that_computes_through_its_cell_counts_as_spinning():
     from course.grading.sandbox import choose
 
     cells = {
-        "waits": "import time\ntime.sleep(1.5)",
-        "computes": "import time\nend = time.monotonic() + 1.5\nwhile time.monotonic() < end:\n    pass",
+        "waits": "import time\ntime.sleep(3)",
+        "computes": "import time\nend = time.monotonic() + 3\nwhile time.monotonic() < end:\n    pass",
     }
 
     async def measure() -> tuple[bytes, dict[str, bool]]:
@@ -305,7 +283,7 @@ def test_only_a_kernel_that_computes_through_its_cell_counts_as_spinning():
             for name, code in cells.items():
                 kernel.cell_started()
                 msg_id = kernel.kc.execute(code)
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(2.0)
                 spinning[name] = kernel.spinning()
                 while (await kernel.kc.get_shell_msg(timeout=10))["parent_header"].get("msg_id") != msg_id:
                     pass
@@ -315,7 +293,8 @@ def test_only_a_kernel_that_computes_through_its_cell_counts_as_spinning():
             await pool.close()
 
     command, spinning = asyncio.run(measure())
-    assert b"course.grading.kernel_launcher" in command, "kernel_pid is the kernel's own process"
+    program, *arguments = command.split(b"\0")
+    assert b"python" in program and b"course.grading.kernel_launcher" in arguments, "kernel_pid is the kernel's"
     assert spinning == {"waits": False, "computes": True}
 
 
@@ -330,7 +309,7 @@ def test_a_hung_answer_costs_one_time_limit_and_is_not_called_again():
     report = check_notebook_file(solution_path, path, cell_timeout=4)
     outcomes = {o.id: o for o in report.exercises}
     assert outcomes["01.1"].status is Outcome.TIMEOUT
-    assert "computed without a pause" not in outcomes["01.1"].message, "one notebook alone is never demoted"
+    assert "computed without a pause" not in outcomes["01.1"].message, "one notebook alone has no place to give"
     # 01.2's check calls current_user, which calls the hung parse_cookie_header: stopped at once.
     assert outcomes["01.2"].status is Outcome.TIMEOUT
     assert (

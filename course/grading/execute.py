@@ -31,7 +31,7 @@ _quiet_log.addHandler(logging.NullHandler())
 _quiet_log.propagate = False
 
 
-DEMOTE_AFTER = 0.2  # of a cell's time limit
+STUCK_AFTER = 0.2  # of a cell's time limit: a cell computing this long gives its notebook's place
 
 
 def in_kernel_limit(cell_timeout: float) -> float:
@@ -53,7 +53,7 @@ class Execution:
     hung: dict[str, str] = field(default_factory=dict)  # learner function -> the exercise it hung in
     cut_off: set[int] = field(default_factory=set)  # cells stopped at the limit or by a dead kernel
     ran: set[int] = field(default_factory=set)  # cells that were run (the rest never got their turn)
-    demoted: set[int] = field(default_factory=set)  # cells that computed without pause and were demoted
+    stuck: set[int] = field(default_factory=set)  # cells that computed so long their notebook gave its place
     seconds: float = 0.0
 
 
@@ -69,9 +69,9 @@ async def execute(
 ) -> Execution:
     """Run every code cell of ``notebook`` (in place: outputs go into its cells).
 
-    ``on_stuck(True)`` when a cell's kernel is demoted (see _run_cell), ``on_stuck(False)`` when
-    that cell has ended: meanwhile the notebook hardly uses the CPU, so `course grade` may give
-    its slot to another notebook."""
+    ``on_stuck(True)`` when a cell has computed through a fifth of its limit (see _run_cell),
+    ``on_stuck(False)`` when that cell has ended: meanwhile `course grade` gives the notebook's
+    place to another one, so that a loop costs its own time limit, not a place's."""
     started = time.monotonic()
     execution = Execution()
     code_cells = [index for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
@@ -86,7 +86,7 @@ async def execute(
                 execution.problems.append(CellProblem(None, "timeout", "the notebook ran out of time", index))
                 break
             execution.ran.add(index)
-            problem = await _run_cell(client, kernel, notebook, index, cell_timeout, on_stuck, execution.demoted)
+            problem = await _run_cell(client, kernel, notebook, index, cell_timeout, on_stuck, execution.stuck)
             if problem is None:
                 _note_error(execution, notebook, index)
                 _note_hung(execution, notebook.cells[index])
@@ -145,23 +145,26 @@ async def _run_cell(
     index: int,
     cell_timeout: float,
     on_stuck: Callable[[bool], None] | None = None,
-    demoted: set[int] | None = None,
+    stuck: set[int] | None = None,
 ) -> CellProblem | None:
     cell = notebook.cells[index]
     exercise = _exercise_near(notebook, index)
     started = time.monotonic()
 
-    # A cell still computing after a fifth of its limit yields the CPU to the other notebooks'
-    # kernels (an endless loop, most likely; a cell that waits, on Chromium say, keeps its
-    # priority). Only where there are others (on_stuck: `course grade`, not `course check`).
-    def demote() -> None:
-        if on_stuck and kernel.demote():
-            if demoted is not None:
-                demoted.add(index)
+    # A cell still computing after a fifth of its limit (an endless loop, most likely) is stuck:
+    # its notebook shares the CPU with one more. A cell that waits (on Chromium, a server process)
+    # is not: it needs little CPU, but promptly. Only in `course grade` (on_stuck), with others to run.
+    was_stuck = [False]
+
+    def look() -> None:
+        if on_stuck and kernel.spinning():
+            was_stuck[0] = True
+            if stuck is not None:
+                stuck.add(index)
             on_stuck(True)
 
     kernel.cell_started()
-    demotion = asyncio.get_running_loop().call_later(cell_timeout * DEMOTE_AFTER, demote)
+    looking = asyncio.get_running_loop().call_later(cell_timeout * STUCK_AFTER, look)
     try:
         # The grader's cells stay out of IPython's history (In, _ih): later learner cells can't read them.
         await client.async_execute_cell(cell, index, store_history=role_of(cell) not in GRADER_ROLES)
@@ -170,8 +173,8 @@ async def _run_cell(
     except DeadKernelError:
         return CellProblem(exercise, "kernel died", _what_died(cell, exercise), index)
     finally:
-        demotion.cancel()
-        if kernel.restore() and on_stuck:
+        looking.cancel()
+        if was_stuck[0]:
             on_stuck(False)
     if time.monotonic() - started >= cell_timeout - 0.05:
         return CellProblem(exercise, "timeout", f"stopped after the {cell_timeout:g} s time limit", index)
@@ -183,7 +186,7 @@ async def _replay(client, kernel, notebook, earlier: list[int], execution: Execu
     for index in earlier:
         if role_of(notebook.cells[index]) in GRADER_ROLES or index in execution.cut_off:
             continue
-        problem = await _run_cell(client, kernel, notebook, index, cell_timeout, on_stuck, execution.demoted)
+        problem = await _run_cell(client, kernel, notebook, index, cell_timeout, on_stuck, execution.stuck)
         if problem is not None:
             execution.cut_off.add(index)
             return problem

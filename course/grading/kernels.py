@@ -30,28 +30,10 @@ from course.grading.kernel_sandboxes import (
 from course.grading.sandbox import Choice, Limits, Mode, kernel_env
 
 READY_SECONDS = 60.0
-DEMOTED_NICENESS = 19
-# demote() acts only on a kernel that computed for at least this share of a core over its cell
-# so far: an endless loop in the kernel uses all it gets; a cell waiting on Chromium, a server
-# process or a sleep uses a few percent, and is not starved for it.
-SPINNING_SHARE = 0.4
-
-
-def _can_restore_priority() -> bool:
-    """Lowering a niceness again needs root (CAP_SYS_NICE) or an RLIMIT_NICE that allows it."""
-    if not hasattr(os, "setpriority"):
-        return False
-    if os.geteuid() == 0:
-        return True
-    try:
-        import resource
-
-        return resource.getrlimit(resource.RLIMIT_NICE)[0] >= 20  # 20 - limit is the lowest niceness
-    except (ImportError, AttributeError, ValueError, OSError):
-        return False
-
-
-CAN_RESTORE_PRIORITY = _can_restore_priority()
+# spinning(): the kernel computed for at least this share of a core over its cell so far. An
+# endless loop in the kernel takes all it gets (0.8-1.0 measured, with two notebooks on two
+# cores); a cell waiting on Chromium, a server process or a sleep takes 0.01-0.1.
+SPINNING_SHARE = 0.25
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -119,8 +101,6 @@ class GradingKernel:
         self.sandbox = sandbox
         self.km = SandboxedKernelManager(sandbox, lessons, launched)
         self.kc = None
-        self.demoted = False
-        self._niceness = 0
         self._cell_start: tuple[float, float | None] | None = None
 
     async def start(self) -> None:
@@ -142,11 +122,12 @@ class GradingKernel:
                 raise KernelStartError(f"the sandboxed kernel did not answer within {timeout:g} s")
 
     def cell_started(self) -> None:
-        """Note the time and the kernel's CPU time as a cell starts (demote() compares)."""
+        """Note the time and the kernel's CPU time as a cell starts (spinning() compares)."""
         self._cell_start = (time.monotonic(), self._kernel_cpu())
 
     def spinning(self) -> bool:
-        """Has the kernel itself computed for most of the cell so far, rather than waited?"""
+        """Has the kernel itself computed through the cell so far (an endless loop, most likely),
+        rather than waited (on Chromium, a server process, a sleep)?"""
         if self._cell_start is None:
             return False
         started, cpu_then = self._cell_start
@@ -158,33 +139,6 @@ class GradingKernel:
     def _kernel_cpu(self) -> float | None:
         pid = self.sandbox.kernel_pid()
         return cpu_seconds(pid) if pid else None
-
-    def demote(self) -> bool:
-        """Run at the lowest CPU priority until restore(): a cell that has computed this long is
-        most likely an endless loop, which should use only what the other kernels leave. Not a
-        cell that waits (on Chromium, say), which would be starved of the little it needs; and
-        only where the priority can be put back, so that an honest slow cell is never left slow."""
-        group = self.sandbox.process_group()
-        if group is None or not CAN_RESTORE_PRIORITY or not self.spinning():
-            return False
-        try:
-            self._niceness = os.getpriority(os.PRIO_PGRP, group)  # the grader's own (`nice course grade`)
-            os.setpriority(os.PRIO_PGRP, group, DEMOTED_NICENESS)
-        except OSError:
-            return False
-        self.demoted = True
-        return True
-
-    def restore(self) -> bool:
-        """Back to the normal priority; True if the kernel had been demoted."""
-        if not self.demoted:
-            return False
-        self.demoted = False
-        try:
-            os.setpriority(os.PRIO_PGRP, self.sandbox.process_group(), self._niceness)
-        except (OSError, TypeError):
-            pass  # the kernel is gone
-        return True
 
     async def discard(self) -> None:
         """Kill the kernel and everything it started; remove its sandbox."""

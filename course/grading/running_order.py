@@ -3,9 +3,9 @@
 A class takes as long as its last notebook to finish. A notebook stuck in an endless loop
 runs for a whole cell time limit (10 s by default) where a finished one takes about a
 second, so when it starts decides the class's time: on 2 cores, lesson 00's class of twenty
-took 17 s with its loop started thirteenth (by name), and under 12 s with it first. The
-loop's kernel is demoted after a while and gives up its place (supervisor.run_jobs), so the
-other notebooks are checked while it runs out its limit.
+took 17 s with its loop started thirteenth (by name), and about 12 s with it first. The
+loop's notebook gives up its place after a while (supervisor.run_jobs), so the other
+notebooks are checked while it runs out its limit.
 
 Which notebook will loop is not known until it runs. This is the longest-job-first rule with
 a guess made from the code: a notebook with more of what can run without end than the
@@ -29,8 +29,9 @@ ITERTOOLS_ENDLESS = {"count", "cycle", "repeat"}
 MAGIC_LINE = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
 MENTIONS = re.compile(r"while|sleep|count|cycle|repeat|iter")  # a cell without any has nothing to parse
 # Characters parsed per notebook: the grader reads every notebook before the first one runs, and a
-# learner's may hold megabytes of code (parsing 6 MB takes seconds). What is past it counts as "unread".
-MAX_PARSED = 256 * 1024
+# learner's may hold megabytes of code (parsing 6 MB takes seconds; 64 KiB at worst 0.2 s). What is
+# past it counts as "unread".
+MAX_PARSED = 64 * 1024
 
 
 def endless_constructs(sources: Iterable[str]) -> Counter[str]:
@@ -75,7 +76,10 @@ def running_order(jobs: list[Job], solutions_have: dict[str, Counter[str]]) -> l
 
 def _parse(source: str) -> ast.Module | None:
     # A learner's cell may be anything: not Python, a null byte, nesting deep enough to exhaust the parser.
-    for text in (source, MAGIC_LINE.sub(r"\1pass", source)):  # IPython's %magic and !shell lines are not Python
+    texts = [source]
+    if MAGIC_LINE.search(source):  # IPython's %magic and !shell lines are not Python
+        texts.append(MAGIC_LINE.sub(r"\1pass", source))
+    for text in texts:
         try:
             return ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -95,8 +99,8 @@ def _endless_call(call: ast.Call) -> str | None:
 
 
 def _unless_bounded(name: str, call: ast.Call) -> str | None:
-    if name == "repeat" and (len(call.args) > 1 or call.keywords):  # repeat(x, times)
-        return None
+    if name == "repeat" and (len(call.args) > 1 or any(word.arg == "times" for word in call.keywords)):
+        return None  # repeat(x, times)
     if name == "iter" and len(call.args) < 2:  # iter(iterable); iter(callable, sentinel) may not end
         return None
     return name

@@ -21,9 +21,9 @@ from course.grading.verdicts import Reading
 from course.outcome import Outcome
 
 MAX_MESSAGE = 400
-DEMOTED = (
-    " (it computed without a pause, so after a fifth of the time limit it got only the CPU the other"
-    " notebooks left; an answer that is slow but right passes with a longer --timeout)"
+STUCK = (
+    " (it computed without a pause, so from a fifth of the time limit on its notebook shared the CPU"
+    " with one more: if the answer is slow but right, a longer --timeout lets it finish)"
 )
 WITHHELD = "(message withheld: it quotes the hidden tests)"
 
@@ -64,8 +64,8 @@ def outcomes(exercises: list[Exercise], evidence: Evidence, *, with_hidden: bool
             status, message = Outcome(result["status"]), result["message"]
         else:
             status, message = Outcome.ERROR, "the check did not run"
-        if status is Outcome.TIMEOUT and _was_demoted(ex.id, problems, evidence):
-            message += DEMOTED
+        if status is Outcome.TIMEOUT and _timed_out_stuck(ex.id, problems, result, evidence):
+            message += STUCK
         message = _safe(message, secret)
         tests = [TestOutcome(ex.id, status, message)]
 
@@ -96,11 +96,16 @@ def outcomes(exercises: list[Exercise], evidence: Evidence, *, with_hidden: bool
     return results
 
 
-def _was_demoted(exercise_id: str, problems: list, evidence: Evidence) -> bool:
-    demoted = evidence.execution.demoted
-    cells = [i for i, cell in enumerate(evidence.notebook.cells) if role_of(cell) in (CHECK, HIDDEN)
+def _timed_out_stuck(exercise_id: str, problems: list, result: dict | None, evidence: Evidence) -> bool:
+    """Was the cell that ran out of time one that gave its notebook's place (execute.STUCK_AFTER)?"""
+    stuck = evidence.execution.stuck
+    if any(problem.kind == "timeout" and problem.cell_index in stuck for problem in problems):
+        return True
+    if result is None or result["status"] != Outcome.TIMEOUT:
+        return False
+    check = [i for i, cell in enumerate(evidence.notebook.cells) if role_of(cell) == CHECK
              and cell.metadata["course"].get("exercise") == exercise_id]  # fmt: skip
-    return any(problem.cell_index in demoted for problem in problems) or any(i in demoted for i in cells)
+    return any(index in stuck for index in check)  # the check stopped the answer itself
 
 
 def _tampering_by_exercise(exercises: list[Exercise], evidence: Evidence) -> dict[str, list[str]]:

@@ -161,11 +161,12 @@ def run_jobs(
 ) -> None:
     """Check every job, ``workers`` notebooks at once.
 
-    A notebook whose cell runs so long that its kernel was demoted (an endless loop, most
-    likely: it now uses only CPU nobody else wants) gives up its place while that cell runs,
-    and another worker process takes the next notebook: a loop costs its own time limit, not
-    a slot's. So there are up to twice ``workers`` worker processes, never more than
-    ``workers`` of them busy with notebooks that use the CPU. ``started``: workers started
+    A notebook whose kernel has computed through a fifth of a cell's limit (an endless loop,
+    most likely) gives up its place while that cell runs, and another worker process takes the
+    next notebook: a loop costs its own time limit, not a place's. So there are up to twice
+    ``workers`` worker processes, and as many notebooks using the CPU at worst (each still
+    gets half a fair share; a cell that waits, on Chromium say, never gives its place up).
+    ``started``: workers started
     already (start_workers), taken before any new one is started."""
     pending: queue.Queue[Job] = queue.Queue()
     lessons: set[str] = set()
