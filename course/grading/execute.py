@@ -154,11 +154,12 @@ async def _run_cell(
     # A cell still computing after a fifth of its limit (an endless loop, most likely) is stuck:
     # its notebook shares the CPU with one more. A cell that waits (on Chromium, a server process)
     # is not: it needs little CPU, but promptly. Only in `course grade` (on_stuck), with others to run.
-    was_stuck = [False]
+    was_stuck = False
 
     def look() -> None:
+        nonlocal was_stuck
         if on_stuck and kernel.spinning():
-            was_stuck[0] = True
+            was_stuck = True
             if stuck is not None:
                 stuck.add(index)
             on_stuck(True)
@@ -174,7 +175,7 @@ async def _run_cell(
         return CellProblem(exercise, "kernel died", _what_died(cell, exercise), index)
     finally:
         looking.cancel()
-        if was_stuck[0]:
+        if was_stuck:
             on_stuck(False)
     if time.monotonic() - started >= cell_timeout - 0.05:
         return CellProblem(exercise, "timeout", f"stopped after the {cell_timeout:g} s time limit", index)

@@ -38,9 +38,21 @@ class Job:
 
     def hard_limit(self) -> float:
         """Seconds the whole notebook may take: every cell its limit (a hidden-tests cell follows each check)."""
-        try:
-            cells = json.loads(self.notebook_text)["cells"]
-            code_cells = sum(1 for cell in cells if cell.get("cell_type") == "code")
-        except (ValueError, KeyError, TypeError, AttributeError):
-            code_cells = UNREADABLE_NOTEBOOK_CELLS  # the worker will say what is wrong with it
+        sources = _code_cells(self.notebook_text)
+        code_cells = UNREADABLE_NOTEBOOK_CELLS if sources is None else len(sources)  # the worker says what is wrong
         return BASE_SECONDS + self.cell_timeout * max(code_cells, 1) * 2
+
+
+def code_sources(notebook_text: str) -> list[str]:
+    """The code cells of a notebook file's text; none when it is not a notebook (its worker says why)."""
+    return _code_cells(notebook_text) or []
+
+
+def _code_cells(notebook_text: str) -> list[str] | None:
+    """The sources of the code cells, or None when the text is not a notebook."""
+    try:
+        cells = json.loads(notebook_text)["cells"]
+        sources = [cell["source"] for cell in cells if cell.get("cell_type") == "code"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return ["".join(source) if isinstance(source, list) else str(source) for source in sources]

@@ -17,12 +17,11 @@ guess misses costs its limit from where it starts, as it did before.
 from __future__ import annotations
 
 import ast
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 
-from course.grading.job import Job
+from course.grading.job import Job, code_sources
 
 # Calls that can wait or iterate without end (str.count and list.count are not itertools.count).
 ITERTOOLS_ENDLESS = {"count", "cycle", "repeat"}
@@ -52,16 +51,6 @@ def endless_constructs(sources: Iterable[str]) -> Counter[str]:
             elif isinstance(node, ast.Call) and (call := _endless_call(node)):
                 found[call] += 1
     return found
-
-
-def code_sources(notebook_text: str) -> list[str]:
-    """The code cells of a notebook file's text; none when it is not a notebook (its worker says why)."""
-    try:
-        cells = json.loads(notebook_text)["cells"]
-        sources = [cell["source"] for cell in cells if cell.get("cell_type") == "code"]
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return []
-    return ["".join(source) if isinstance(source, list) else str(source) for source in sources]
 
 
 def may_run_to_the_limit(job: Job, solution_has: Counter[str]) -> bool:
