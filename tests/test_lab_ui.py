@@ -35,6 +35,7 @@ SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
 }
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+LOGS: dict[str, Path] = {}  # the lab's URL -> its server log, quoted when Run All fails
 CODE_PROMPTS = f"""() => [...document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputArea-prompt')]
     .map(prompt => prompt.textContent.trim())"""
 
@@ -67,7 +68,8 @@ def lab(tmp_path_factory):
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
     }
     base = f"http://127.0.0.1:{port}"
-    with running_lab(command, env, home / "jupyter.log", lambda: _answer(f"{base}/api/status?token={TOKEN}")):
+    LOGS[base] = home / "jupyter.log"
+    with running_lab(command, env, LOGS[base], lambda: _answer(f"{base}/api/status?token={TOKEN}")):
         yield base
 
 
@@ -93,6 +95,7 @@ def run_all(lab: str, browser, notebook: str, evidence: Path):
     tab.wait_for_selector(f"{panel} .jp-Cell")
     idle = f"{panel} .jp-Notebook-ExecutionIndicator[data-status=idle]"
     tab.wait_for_selector(idle, timeout=60_000)
+    wait_for_an_idle_kernel(lab, notebook)  # the page's indicator can say idle before the kernel has answered
     tab.locator(f"{panel} .jp-Cell").first.click()
     tab.locator(".lm-MenuBar-item", has_text="Run").first.click()
     tab.locator('.lm-Menu-item[data-command="runmenu:run-all"]:not(.lm-mod-disabled)').click()
@@ -104,23 +107,39 @@ def run_all(lab: str, browser, notebook: str, evidence: Path):
                 break
         if time.monotonic() > deadline:
             tab.screenshot(path=str(evidence), full_page=True)
+            log = LOGS[lab].read_text(errors="replace")[-3000:] if lab in LOGS else ""
             pytest.fail(
-                f"{notebook}: Run All did not finish in {RUN_ALL_SECONDS} s (prompts: {prompts}); see {evidence}"
+                f"{notebook}: Run All did not finish in {RUN_ALL_SECONDS} s (prompts: {prompts}); see {evidence}; "
+                f"JupyterLab's log ends:\n{log}"
             )
         time.sleep(0.25)
     return tab, prompts
 
 
+def call(lab: str, method: str, path: str):
+    """A call to JupyterLab's REST API, its JSON answer."""
+    request = urllib.request.Request(f"{lab}{path}", method=method, headers={"Authorization": f"token {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
+
+
+def wait_for_an_idle_kernel(lab: str, notebook: str, seconds: float = 60) -> None:
+    """Until the server says the notebook's kernel has started and is idle."""
+    deadline = time.monotonic() + seconds
+    while True:
+        states = [s["kernel"]["execution_state"] for s in call(lab, "GET", "/api/sessions")
+                  if s.get("path", "").endswith(notebook) and s.get("kernel")]  # fmt: skip
+        if "idle" in states:
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"{notebook}: its kernel was not idle within {seconds:g} s (states: {states})")
+        time.sleep(0.2)
+
+
 def shut_down_kernels(lab: str) -> None:
     """End the lesson's kernel (and its demo server) before the next lesson starts."""
-
-    def call(method: str, path: str):
-        request = urllib.request.Request(f"{lab}{path}", method=method, headers={"Authorization": f"token {TOKEN}"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read() or b"null")
-
-    for session in call("GET", "/api/sessions"):
-        call("DELETE", f"/api/sessions/{session['id']}")
+    for session in call(lab, "GET", "/api/sessions"):
+        call(lab, "DELETE", f"/api/sessions/{session['id']}")
 
 
 def mermaid_blocks(notebook: str) -> int:
