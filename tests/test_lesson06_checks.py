@@ -111,6 +111,15 @@ def test_unescaped_output_fails(search_results):
     assert result.status is Outcome.FAIL and "ran as a script" in result.message
 
 
+def test_a_script_that_leaves_no_mark_is_caught_by_what_it_sends_home():
+    # Unescaped, with the payloads' page-marking statement taken out: only the attacker's loot shows it ran.
+    def unmarked(query: str) -> str:
+        return f"<p>Results for <b>{query.replace('top.document.documentElement.dataset.xss=', '')}</b>.</p>"
+
+    result = outcome("06.2", answers(search_results=unmarked))
+    assert result.status is Outcome.FAIL and "sent Alice's cookies to the attacker, after one of" in result.message
+
+
 def test_stripping_instead_of_escaping_fails():
     stripped = outcome("06.2", answers(search_results=lambda q: f"<p>{q.replace('<', '').replace('>', '')}</p>"))
     assert stripped.status is Outcome.FAIL and "exactly as typed" in stripped.message

@@ -138,16 +138,26 @@ def script_payloads(marker: str, attacker_url: str) -> list[str]:
 
 
 def attack_search(bank: RunningBank, tab: Remote, attacker, payloads: list[str]) -> None:
-    """Alice clicks links to the search page with scripts in the query; none may run."""
+    """Alice clicks links to the search page with scripts in the query; none may run.
+
+    Every payload's script marks the page before it sends anything, and the page's load event
+    (which each click waits for) comes after its scripts: a script that ran is seen at once. What
+    a script sends home may arrive a little later, so that is waited for once, after every link."""
+    before = len(attacker.loot)
     for payload in payloads:
         seen = len(attacker.loot)
         click_forged_link(tab, attacker, f"{bank.url}/search?{urlencode({'q': payload})}")
-        # The page's load event waits for its scripts, images and frames, so a mark would be there by now.
-        ran = tab.evaluate("document.documentElement.dataset.xss || null")
-        stolen = wait_for_loot(attacker, seen, timeout=NOTHING_CAME_SECONDS)
-        assert ran is None and not stolen, f"the query {payload!r} ran as a script in the search page" + (
-            " and sent Alice's cookies to the attacker" if stolen else ""
-        )
+        if tab.evaluate("document.documentElement.dataset.xss || null") is not None:
+            stolen = wait_for_loot(attacker, seen, timeout=NOTHING_CAME_SECONDS)
+            raise AssertionError(
+                f"the query {payload!r} ran as a script in the search page"
+                + (" and sent Alice's cookies to the attacker" if stolen else "")
+            )
+    stolen = wait_for_loot(attacker, before, timeout=NOTHING_CAME_SECONDS)
+    assert not stolen, (
+        "a script in the search page sent Alice's cookies to the attacker, after one of the queries "
+        + ", ".join(repr(payload) for payload in payloads)
+    )
 
 
 def shown_as_typed(bank: RunningBank, tab: Remote, query: str) -> None:
