@@ -38,6 +38,23 @@ def test_demo_users_are_documented_and_hashed(app):
     assert DEMO_USERS["alice"] not in users.password_hash("alice")
 
 
+def test_the_first_login_hashes_every_user_and_the_decoy_at_once(monkeypatch):
+    # Hashed one user at a time, an account nobody had logged in to yet would answer slower than
+    # one already hashed or an unknown name (the decoy), and so give away that it exists.
+    import demo_server.users as users_module
+
+    hashed = []
+    real = users_module.generate_password_hash
+    monkeypatch.setattr(
+        users_module, "generate_password_hash", lambda password, **kw: hashed.append(password) or real(password, **kw)
+    )
+    users = users_module.UserDirectory(DEMO_USERS, "scrypt:1024:8:1")
+    assert users.verify("alice", DEMO_USERS["alice"])
+    assert len(hashed) == len(DEMO_USERS) + 1 and set(DEMO_USERS.values()) <= set(hashed)
+    assert not users.verify("nobody", "x") and users.verify("bob", DEMO_USERS["bob"]) and not users.verify("bob", "x")
+    assert len(hashed) == len(DEMO_USERS) + 1, "a later login must not hash anything again"
+
+
 def test_login_sets_a_safe_cookie(client, app):
     response = AuthActions(app.test_client()).login()
     cookie = response.headers["Set-Cookie"]
