@@ -102,14 +102,15 @@ def main(argv: list[str] | None = None) -> int:
         stop_services(app)
         return 1
     server.app = app
-    # SIGTERM ends the process the way Ctrl-C does, so the finally below still runs.
-    signal.signal(signal.SIGTERM, _interrupt)
-    if args.stop_with_parent:
-        threading.Thread(target=_stop_when_stdin_closes, name="parent-watch", daemon=True).start()
-    # The first line tells a parent process where we are (used with --port 0).
-    print(f"Serving on http://{HOST}:{server.server_port}", flush=True)
     try:
-        server.serve_forever()
+        # SIGTERM ends the process the way Ctrl-C does, so the finally below still runs. Set inside
+        # the try: a parent may send it as soon as it has read the line below.
+        signal.signal(signal.SIGTERM, _interrupt)
+        if args.stop_with_parent:
+            threading.Thread(target=_stop_when_stdin_closes, name="parent-watch", daemon=True).start()
+        # The first line tells a parent process where we are (used with --port 0).
+        print(f"Serving on http://{HOST}:{server.server_port}", flush=True)
+        server.serve_forever(wake_on_signals=True)
     except KeyboardInterrupt:
         pass
     finally:

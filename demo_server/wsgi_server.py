@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import selectors
+import signal
 import socket
 import ssl
 import threading
@@ -82,20 +83,32 @@ class DemoWSGIServer(ThreadedWSGIServer):
         with self._open_lock:
             return len(self._open)
 
-    def serve_forever(self, poll_interval: float = 0.5) -> None:
-        """Accept connections until shutdown(). ``poll_interval`` is ignored: nothing here polls."""
+    def serve_forever(self, poll_interval: float = 0.5, *, wake_on_signals: bool = False) -> None:
+        """Accept connections until shutdown(). ``poll_interval`` is ignored: nothing here polls.
+
+        ``wake_on_signals`` (main thread only, for a process of its own): every signal wakes the loop,
+        so that its Python handler runs at once. The operating system may hand a signal to any thread;
+        Python runs the handler in the main thread, but only once that thread runs again, and this loop
+        waits without a timeout."""
+        previous_wakeup_fd = None
+        if wake_on_signals:
+            previous_wakeup_fd = signal.set_wakeup_fd(self._wake_up_sender.fileno(), warn_on_full_buffer=False)
         try:
             with selectors.DefaultSelector() as selector:
                 selector.register(self._wake_up, selectors.EVENT_READ)
                 selector.register(self.socket, selectors.EVENT_READ)
                 while not self._stop_requested.is_set():
                     for key, _ in selector.select():
-                        if key.fileobj is self.socket and not self._stop_requested.is_set():
+                        if key.fileobj is self._wake_up:
+                            self._wake_up.recv(4096)  # a signal's byte (or shutdown's): read, so it wakes once
+                        elif not self._stop_requested.is_set():
                             self._handle_request_noblock()
                     self.service_actions()
         except KeyboardInterrupt:
-            pass  # Ctrl-C in `python -m demo_server`: stop quietly, as werkzeug's own loop does
+            pass  # Ctrl-C or SIGTERM in `python -m demo_server`: stop quietly, as werkzeug's own loop does
         finally:
+            if previous_wakeup_fd is not None:
+                signal.set_wakeup_fd(previous_wakeup_fd)  # before server_close() closes ours
             self._loop_ended.set()
             self.server_close()
 

@@ -104,6 +104,29 @@ def test_runs_as_its_own_process():
     assert process.returncode == 0, f"SIGTERM should end it cleanly, not with {process.returncode}"
 
 
+# Blocked in the main thread, so the operating system hands SIGTERM to the other thread: Python
+# still runs its handler in the main thread, but only once that thread wakes from its select().
+SIGTERM_TO_ANOTHER_THREAD = """
+import runpy, signal, sys, threading
+threading.Thread(target=threading.Event().wait, daemon=True).start()
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+sys.argv = ["demo_server", "--port", "0"]
+runpy.run_module("demo_server", run_name="__main__")
+"""
+
+
+def test_a_sigterm_that_another_thread_receives_still_stops_the_process():
+    process = subprocess.Popen([sys.executable, "-c", SIGTERM_TO_ANOTHER_THREAD], stdout=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().strip().removeprefix("Serving on ")
+        assert requests.get(url + "/health", timeout=5).status_code == 200  # its loop is waiting now
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        process.communicate()
+
+
 @pytest.mark.parametrize("port", ["-1", "70000"])
 def test_process_mode_rejects_bad_ports(port):
     result = subprocess.run([sys.executable, "-m", "demo_server", "--port", port], capture_output=True, text=True)
