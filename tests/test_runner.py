@@ -94,7 +94,7 @@ def test_runs_as_its_own_process():
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            # Seen once in a clean clone under load, never again in 300 tries: say where it hung.
+            # As it did once, in a clean clone, when a SIGTERM landed in another thread (fixed): say where.
             process.send_signal(signal.SIGABRT)
             stacks = process.communicate(timeout=10)[1]
             pytest.fail(f"python -m demo_server did not end within 10 s of SIGTERM; its threads:\n{stacks[-6000:]}")
