@@ -90,7 +90,7 @@ def _set_up_the_limiter(state) -> None:
         error_message=TOO_MANY.format(scope="from your address"),
     )(bp)
     # Only this blueprint is limited: every other request is let through before the limiter
-    # looks up limits for it (that lookup was a quarter of each request's time on every route).
+    # looks up limits for it (that lookup was a sixth of each request's time on every route).
     app_limiter.request_filter(_not_this_blueprint)
     app.extensions[LIMITER] = app_limiter
 
