@@ -30,6 +30,7 @@ from __future__ import annotations
 import http.client
 import json
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -139,8 +140,6 @@ def start_against_bare_werkzeug_ms(runs: int = 60) -> tuple[list[float], list[fl
 def _shut_down_at_once(server) -> None:
     """shutdown() of a standard library server, its accept loop woken by a connection so that it
     sees the request now (as the demo server's own stop() does) instead of at its next poll."""
-    import socket
-
     stopper = threading.Thread(target=server.shutdown)
     stopper.start()
     while stopper.is_alive():
