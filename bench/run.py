@@ -99,8 +99,8 @@ def start_against_bare_werkzeug_ms(runs: int = 60) -> tuple[list[float], list[fl
     loop is woken rather than left to notice the shutdown at its next poll), and the two take
     turns at going first. Measured on 2026-12-01, before this was so, the bare server always
     started straight after start()'s stop, on a busy CPU, and start() after the bare server's
-    shutdown had waited on its poll, on an idle one: 3.2-3.4x, where the same code measured
-    this way gave 2.7-3.0x (and an idle pause of 10 ms before both, 2.8x; of 200 ms, 2.2x)."""
+    shutdown had waited on its poll, on an idle one: 3.1-3.4x, where the same code measured
+    this way gave 2.8-2.9x (and an idle pause of 10 ms before both, 2.8x; of 200 ms, 2.2x)."""
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     class QuietHandler(WSGIRequestHandler):  # no access log on stderr, as the demo server's
